@@ -1,0 +1,323 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { extname } from 'node:path';
+import type { Command } from 'commander';
+import { connectable, filter, Subject, type Subscription } from 'rxjs';
+import { EXIT_CODES, OutputError, UsageError } from '../../core/errors.js';
+import type { CliContext } from '../cli-context.js';
+import { parseChoice, parseNumberOption } from '../cli-errors.js';
+import { DEFAULT_MODEL_DIR } from '../default-model.js';
+import { ProgressLine } from '../progress-line.js';
+import { InterruptedRun } from './train-command.js';
+
+export interface SynthFlags {
+  phones?: string;
+  seed?: string;
+  wav?: string;
+  model?: string;
+  out?: string[];
+  format?: string;
+  mode?: string;
+  chunk?: string;
+  streams?: string;
+  teacherForced?: boolean;
+  temperature?: string;
+  rngSeed?: string;
+  realtime?: boolean;
+  metrics?: string;
+  labelFormat?: string;
+  tier?: string;
+  phoneSet?: string;
+  phoneMap?: string;
+  channel?: string;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** The synthesis options of the root command. */
+export function addSynthOptions(command: Command): Command {
+  return command
+    .option('--phones <file>', 'phone labels to synthesize (.phn, .lab, .segs, .TextGrid, .json)')
+    .option('--seed <K>', 'start from the first K samples of the recording (0 = silence; default 0)')
+    .option('--wav <file>', 'the recording (default: the .wav next to the phones file, or in ../wav/)')
+    .option('--model <dir>', 'model bundle (default: the shipped models/default)')
+    .option('--out <dest>', 'FILE.wav, - (raw PCM on stdout) or speaker; repeat for several (default: speaker, else synth-out.wav)', collect)
+    .option('--format <fmt>', 'raw PCM format for --out -: s16le | f32le (default s16le)')
+    .option('--mode <mode>', 'chunk (chunk.onnx, default) | step (step.onnx, one call per sample)')
+    .option('--chunk <n>', 'samples per graph call / per message (default 4096)')
+    .option('--streams <n>', 'streams synthesized side by side in one graph call (default 1)')
+    .option('--teacher-forced', 'feed the recording back instead of the model\'s own output')
+    .option('--temperature <t>', 'sampling temperature (> 0); mse models are deterministic unless given')
+    .option('--rng-seed <s>', 'seed of the sampling random numbers (default 1)')
+    .option('--realtime', 'pace the output at the sample rate')
+    .option('--metrics <how>', 'text (default) | json | json=FILE: drift and latency events and a summary')
+    .option('--label-format <name>', 'timit | htk | segs | textgrid | json (default: by extension)')
+    .option('--tier <name>', 'TextGrid tier with the phones')
+    .option('--phone-set <name>', 'the phone set of the labels, if not the model\'s: timit61 | timit39 | radio')
+    .option('--phone-map <file>', 'JSON map from label symbols to the model\'s')
+    .option('--channel <n>', 'channel of a multi-channel recording (1-based)');
+}
+
+interface MetricsTarget {
+  kind: 'text' | 'json';
+  file?: string;
+}
+
+function parseMetrics(value: string | undefined): MetricsTarget {
+  if (value === undefined || value === 'text') return { kind: 'text' };
+  if (value === 'json') return { kind: 'json' };
+  if (value.startsWith('json=') && value.length > 5) return { kind: 'json', file: value.slice(5) };
+  throw new UsageError({ code: 'E_OPTION_VALUE', where: '--metrics', message: `got "${value}", allowed: text, json, json=FILE` });
+}
+
+const streamPath = (path: string, stream: number): string => (stream === 0 ? path : path.replace(/(\.wav)?$/i, `.s${stream + 1}$1`));
+
+/** Run one synthesis from the command line. */
+export async function runSynth(flags: SynthFlags, context: CliContext): Promise<void> {
+  if (!flags.phones) throw new UsageError({ code: 'E_OPTION_MISSING', where: '--phones', message: 'no phone file given', hint: 'run `synth --phones FILE --seed K`, or `synth --help`' });
+  const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true }) ?? 0;
+  const chunk = parseNumberOption('--chunk', flags.chunk, { min: 1, max: 1 << 20, integer: true });
+  const streams = parseNumberOption('--streams', flags.streams, { min: 1, max: 256, integer: true }) ?? 1;
+  const temperature = parseNumberOption('--temperature', flags.temperature, { min: 0, max: 100, exclusiveMin: true });
+  const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }) ?? 1;
+  const mode = parseChoice('--mode', flags.mode, ['chunk', 'step'] as const) ?? 'chunk';
+  const format = parseChoice('--format', flags.format, ['s16le', 'f32le'] as const);
+  const labelFormat = parseChoice('--label-format', flags.labelFormat, ['timit', 'htk', 'segs', 'textgrid', 'json'] as const);
+  const phoneSet = parseChoice('--phone-set', flags.phoneSet, ['timit61', 'timit39', 'radio'] as const);
+  const channel = parseNumberOption('--channel', flags.channel, { min: 1, max: 64, integer: true });
+  const metrics = parseMetrics(flags.metrics);
+  const outs = flags.out ?? [];
+  if (outs.filter((o) => o === '-').length > 1) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--out', message: '"-" (stdout) is given more than once' });
+  if (format && !outs.includes('-')) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--format', message: '--format sets the raw PCM format of --out -, and no --out - was given' });
+  for (const o of outs) {
+    if (o !== '-' && o !== 'speaker' && extname(o).toLowerCase() !== '.wav') {
+      throw new UsageError({ code: 'E_OPTION_VALUE', where: '--out', message: `got "${o}", allowed: a .wav path, - (stdout) or speaker` });
+    }
+  }
+  const stdoutCarriesAudio = outs.includes('-');
+
+  const { Engine } = await import('../../engine/engine.js');
+  const { preparePlan } = await import('../../engine/prepare-plan.js');
+  const engine = await Engine.load(flags.model ?? DEFAULT_MODEL_DIR);
+  try {
+    const manifest = engine.manifest;
+    const rate = manifest.spec.sampleRateHz;
+    const prosody = manifest.spec.featureSet === 'prosody' ? (await import('../../data/features/prosody.js')).createProsodyExtractor(rate) : undefined;
+    const plan = await preparePlan(manifest, {
+      phonesPath: flags.phones,
+      seedSamples,
+      ...(flags.wav ? { wavPath: flags.wav } : {}),
+      ...(labelFormat ? { labelFormat } : {}),
+      ...(flags.tier ? { tier: flags.tier } : {}),
+      ...(phoneSet ? { phoneSet } : {}),
+      ...(flags.phoneMap ? { phoneMapPath: flags.phoneMap } : {}),
+      ...(channel !== undefined ? { channel } : {}),
+      ...(prosody ? { prosodyOf: prosody.extract } : {}),
+    });
+    if (flags.teacherForced && !plan.truth) {
+      throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--teacher-forced', message: 'teacher forcing feeds the recording back, and there is no recording', hint: 'give --wav FILE' });
+    }
+    const progress = new ProgressLine(context.stderr, context.stderrIsTty);
+    for (const w of plan.warnings) if (context.verbose) progress.log(`synth: note: ${flags.phones}: ${w}`);
+
+    // Sinks (opened only now that every input is valid, so a bad input never leaves a file behind).
+    const { WavFileSink } = await import('../../audio/wav-file-sink.js');
+    const { RawPcmSink } = await import('../../audio/raw-pcm-sink.js');
+    const { writeToSink } = await import('../../audio/operators/write-to-sink.js');
+    type Sink = import('../../audio/audio-sink.js').AudioSink;
+    const sinks: Array<{ sink: Sink; stream: number }> = [];
+    const targets = outs.length > 0 ? outs : ['speaker?'];
+    for (const target of targets) {
+      if (target === '-') sinks.push({ sink: new RawPcmSink(context.stdout, format ?? 's16le'), stream: 0 });
+      else if (target === 'speaker' || target === 'speaker?') {
+        const { probeAudioDevice } = await import('../../audio/audio-device-probe.js');
+        const probe = await probeAudioDevice(rate);
+        if (probe.available) {
+          const { SpeakerSink } = await import('../../audio/speaker-sink.js');
+          sinks.push({ sink: new SpeakerSink(rate), stream: 0 });
+        } else if (target === 'speaker') {
+          throw new OutputError({ code: 'E_AUDIO_DEVICE', where: '--out speaker', message: probe.reason, hint: 'write a file with --out FILE.wav, or pipe with --out -' });
+        } else {
+          progress.log(`synth: ${probe.reason}; writing synth-out.wav instead`);
+          sinks.push({ sink: new WavFileSink('synth-out.wav', rate), stream: 0 });
+        }
+      } else {
+        for (let s = 0; s < streams; s++) sinks.push({ sink: new WavFileSink(streamPath(target, s), rate), stream: s });
+      }
+    }
+
+    let metricsFile: WriteStream | undefined;
+    if (metrics.kind === 'json' && metrics.file) metricsFile = createWriteStream(metrics.file);
+    const jsonOut: NodeJS.WritableStream | undefined = metrics.kind === 'json' ? (metricsFile ?? (stdoutCarriesAudio ? context.stderr : context.stdout)) : undefined;
+    const emitJson = (obj: unknown): void => {
+      jsonOut?.write(`${JSON.stringify(obj)}\n`);
+    };
+
+    const { paceRealtime } = await import('../../audio/operators/pace-realtime.js');
+    const { driftFrames } = await import('../../metrics/operators/drift-frames.js');
+    const { latencyStats } = await import('../../metrics/operators/latency-stats.js');
+    const { fidelity } = await import('../../metrics/fidelity.js');
+    const settings = engine.settings({ mode, streams, rngSeed, teacherForced: Boolean(flags.teacherForced), ...(chunk ? { chunkSamples: chunk } : {}), ...(temperature !== undefined ? { temperature } : {}) });
+    let underruns = 0;
+    let run$ = engine.synthesize(plan, settings);
+    if (flags.realtime) run$ = run$.pipe(paceRealtime({ sampleRateHz: rate, onUnderrun: () => underruns++ }));
+    // Every consumer subscribes before the run starts: the seed chunk is emitted at once on connect.
+    const shared$ = connectable(run$, { connector: () => new Subject(), resetOnDisconnect: false });
+    const generated = new Float32Array(plan.lengthSamples);
+    let latest: import('../../metrics/operators/latency-stats.js').SpeedSnapshot | undefined;
+    let lastDrift: import('../../metrics/operators/drift-frames.js').DriftFrame | undefined;
+    let end: import('../../engine/engine-events.js').SynthesisEnd | undefined;
+    const modeName = settings.teacherForced ? 'teacher-forced' : 'free-running';
+    const subscriptions: Subscription[] = [];
+
+    const finished = new Promise<'done' | 'gone'>((resolve, reject) => {
+      let completed = 0;
+      const sinkPipes = sinks.map(({ sink, stream }) => shared$.pipe(writeToSink(sink, stream)));
+      const onSinkDone = (): void => {
+        if (++completed === sinkPipes.length) resolve('done');
+      };
+      subscriptions.push(
+        shared$.subscribe({
+          next: (e) => {
+            if (e.type === 'audio') {
+              const s = e.chunk.samples[0];
+              if (s) generated.set(s.subarray(0, Math.max(0, Math.min(s.length, generated.length - e.chunk.startSample))), e.chunk.startSample);
+              if (sinks.some(({ sink }) => sink.gone)) resolve('gone');
+            } else if (e.type === 'end') end = e;
+          },
+          error: reject,
+        }),
+      );
+      subscriptions.push(
+        shared$.pipe(latencyStats(rate)).subscribe((snap) => {
+          latest = snap;
+          emitJson({ type: 'latency', audio_seconds: round(snap.audioSeconds, 4), rtf: round(snap.rtf, 2), latency_us_p50: round(snap.latency_us_p50, 2), latency_us_p99: round(snap.latency_us_p99, 2), chunk_us: round(snap.chunk_us, 1) });
+          progress.update(statusLine(snap, lastDrift, plan.lengthSamples / rate));
+        }),
+      );
+      if (plan.truth) {
+        const truth = plan.truth;
+        subscriptions.push(
+          shared$.pipe(driftFrames({ truth, seedSamples: plan.seed.length, sampleRateHz: rate })).subscribe((f) => {
+            lastDrift = f;
+            emitJson({ type: 'drift', mode: modeName, frame: f.frame, time_s: round(f.timeSeconds, 3), snr_db: f.snrDb === null ? null : round(f.snrDb, 2), mel_dist_db: f.melDistDb === null ? null : round(f.melDistDb, 2) });
+          }),
+        );
+      }
+      for (const pipe of sinkPipes) subscriptions.push(pipe.pipe(filter(() => false)).subscribe({ error: reject, complete: onSinkDone }));
+      if (sinkPipes.length === 0) subscriptions.push(shared$.subscribe({ complete: () => resolve('done') }));
+      subscriptions.push(shared$.connect());
+    });
+
+    let interruptedBy: NodeJS.Signals | undefined;
+    const stopAll = (): void => {
+      for (const s of subscriptions) s.unsubscribe();
+    };
+    const signalled = new Promise<'signal'>((resolve) => {
+      const unregister = context.onSignal((signal) => {
+        interruptedBy = signal;
+        unregister();
+        resolve('signal');
+      });
+      void finished.finally(unregister).catch(() => undefined);
+    });
+    let outcome: 'done' | 'gone' | 'signal';
+    try {
+      outcome = await Promise.race([finished, signalled]);
+    } catch (error) {
+      stopAll();
+      for (const { sink } of sinks) (sink as { abort?: () => void }).abort?.();
+      throw error;
+    }
+    stopAll();
+    progress.clear();
+    for (const { sink } of sinks) {
+      if (outcome === 'done') continue; // writeToSink closed them
+      const wav = sink as { closeSync?: () => void };
+      if (wav.closeSync) wav.closeSync();
+      else await sink.close();
+    }
+    metricsFile?.end();
+
+    // Summary over what was produced.
+    const producedUntil = end ? plan.lengthSamples : Math.max(plan.seed.length, Math.round((latest?.audioSeconds ?? 0) * rate) + plan.seed.length);
+    const fid = plan.truth && producedUntil > plan.seed.length
+      ? fidelity({
+          truth: plan.truth.subarray(0, producedUntil),
+          generated: generated.subarray(0, producedUntil),
+          seedSamples: plan.seed.length,
+          segments: plan.segments,
+          mode: modeName,
+          nonfinite: end?.guard.nonfinite ?? 0,
+          clipped: end?.guard.clipped ?? 0,
+          sampleRateHz: rate,
+        })
+      : null;
+    const summary = {
+      type: 'summary',
+      model: engine.bundle.dir,
+      phones: flags.phones,
+      recording: plan.wavPath ?? null,
+      mode: modeName,
+      engine_mode: settings.mode,
+      streams,
+      seed_samples: plan.seed.length,
+      length_samples: plan.lengthSamples,
+      produced_samples: producedUntil,
+      stopped: outcome !== 'done',
+      speed: latest
+        ? {
+            rtf: round(latest.rtf, 2),
+            us_per_sample: round(1e6 / (latest.rtf * rate), 3),
+            aggregate_rtf: round(latest.aggregate_rtf, 2),
+            latency_us_p50: round(latest.latency_us_p50, 2),
+            latency_us_p99: round(latest.latency_us_p99, 2),
+            latency_us_max: round(latest.latency_us_max, 2),
+            first_audio_ms: latest.first_audio_ms === null ? null : round(latest.first_audio_ms, 2),
+            underruns,
+            chunk_samples: settings.chunkSamples,
+          }
+        : null,
+      guard: end?.guard ?? null,
+      fidelity: fid ? roundAll(fid) : null,
+      outputs: sinks.map(({ sink }) => sink.name),
+    };
+    if (metrics.kind === 'json') emitJson(summary);
+    else context.stderr.write(formatSummary(summary));
+    if (outcome === 'signal' && interruptedBy) throw new InterruptedRun(interruptedBy === 'SIGINT' ? EXIT_CODES.sigint : EXIT_CODES.sigterm);
+  } finally {
+    await engine.dispose();
+  }
+}
+
+function round(v: number, digits: number): number {
+  return Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v;
+}
+
+function roundAll<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 4) : v])) as T;
+}
+
+function statusLine(s: import('../../metrics/operators/latency-stats.js').SpeedSnapshot, d: import('../../metrics/operators/drift-frames.js').DriftFrame | undefined, total: number): string {
+  const drift = d ? ` | snr ${d.snrDb === null ? '-' : d.snrDb.toFixed(1)} dB | mel ${d.melDistDb === null ? '-' : d.melDistDb.toFixed(1)} dB` : '';
+  return `synth ${s.audioSeconds.toFixed(2)}/${total.toFixed(2)} s | rtf ${s.rtf.toFixed(1)} | p99 ${s.latency_us_p99.toFixed(1)} us${drift}`;
+}
+
+function formatSummary(s: Record<string, unknown>): string {
+  const lines: string[] = [];
+  const speed = s['speed'] as Record<string, number> | null;
+  const fid = s['fidelity'] as Record<string, number | string> | null;
+  const guard = s['guard'] as { nonfinite: number; clipped: number; firstGuardedSample: number } | null;
+  lines.push(`synth: ${s['stopped'] ? 'stopped' : 'done'}: ${s['produced_samples']} samples (${s['seed_samples']} seed) to ${(s['outputs'] as string[]).join(', ') || 'nowhere'}; ${s['mode']}, ${s['engine_mode']} mode`);
+  if (speed) {
+    lines.push(
+      `  speed    rtf ${speed['rtf']} (${speed['us_per_sample']} us/sample), latency p50 ${speed['latency_us_p50']} us, p99 ${speed['latency_us_p99']} us, max ${speed['latency_us_max']} us, first audio ${speed['first_audio_ms']} ms, underruns ${speed['underruns']}`,
+    );
+  }
+  if (guard) lines.push(`  guard    nonfinite ${guard.nonfinite}, clipped ${guard.clipped}${guard.firstGuardedSample >= 0 ? ` (first at sample ${guard.firstGuardedSample})` : ''}`);
+  if (fid) {
+    lines.push(
+      `  drift    ${fid['mode']}: snr ${fid['snr_db']} dB, seg_snr ${fid['seg_snr_db']} dB, mel_dist ${fid['mel_dist_db']} dB, lsd ${fid['lsd_db']} dB, level_err ${fid['level_err_db']} dB, drift_horizon ${fid['drift_horizon']} samples, nmse ${fid['nmse']}`,
+    );
+  } else lines.push('  drift    no recording to compare with');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,83 @@
+/**
+ * The model bundle's manifest.json: what the trainer writes, the exporter extends and the engine checks.
+ * A bundle holds manifest.json, weights.json + weights.bin (tfjs weights format) and, once exported,
+ * step.onnx and chunk.onnx.
+ */
+export const BUNDLE_FORMAT = 'sample-rnn-synth-bundle';
+/** Bumped when a reader of an older version could misread a newer bundle. */
+export const BUNDLE_VERSION = 1;
+
+export interface ManifestSpec {
+  cell: 'rnn' | 'gru' | 'lstm';
+  hidden: number;
+  layers: number;
+  head: 'mse' | 'mulaw';
+  k: number;
+  featureSet: 'seed' | 'rich' | 'prosody';
+  phoneSet: 'timit61' | 'timit39' | 'radio';
+  sampleRateHz: number;
+  levels: number;
+}
+
+export interface ManifestFeatures {
+  phones: string[];
+  silence: string;
+  slots: string[];
+  dense: string[];
+  /** F: width of the dense feature vector the graphs take (one-hots, then dense values). */
+  width: number;
+  durationScalePerSecond: number;
+  prosody?: { hopSamples: number; referenceHz: number; tracker: string };
+}
+
+export interface ManifestGraphIo {
+  name: string;
+  /** Dimensions; strings are symbolic (B, N). */
+  shape: Array<number | string>;
+  type: 'float32' | 'int64' | 'bool';
+}
+
+export interface ManifestGraph {
+  file: string;
+  opset: number;
+  inputs: ManifestGraphIo[];
+  outputs: ManifestGraphIo[];
+  /** Nodes executed per generated sample (for the chunk graph: per step inside the loop). */
+  nodesPerSample: number;
+  /** Samples computed per Loop iteration (chunk graph). */
+  unroll?: number;
+  sha256: string;
+}
+
+export interface ManifestTraining {
+  data: string;
+  utterances: string[];
+  devUtterances: string[];
+  skippedUtterances: Array<{ id: string; reason: string }>;
+  command: string;
+  config: Record<string, unknown>;
+  epochsRun: number;
+  steps: number;
+  finalTrainLoss: number | null;
+  bestDevLoss: number | null;
+  backend: string;
+  kernel: string;
+  seconds: number;
+  trainSamplesPerSecond: number;
+  status: string;
+}
+
+export interface ModelManifest {
+  format: typeof BUNDLE_FORMAT;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  spec: ManifestSpec;
+  features: ManifestFeatures;
+  normalization: { inputScale: number };
+  /** Gaussian sampling for the mse head: sigma is the training RMSE in normalized units. */
+  sampling: { sigma: number | null };
+  training: ManifestTraining;
+  weights: { manifest: string; format: 'tfjs-weights' };
+  graphs?: { step: ManifestGraph; chunk: ManifestGraph };
+}

@@ -1,0 +1,250 @@
+import { Worker } from 'node:worker_threads';
+import { Observable, defer, finalize, from, switchMap } from 'rxjs';
+import { SynthError, type ErrorCategory } from '../core/errors.js';
+import { loadBundle, type LoadedBundle } from './bundle-loader.js';
+import type { AudioChunk, EngineEvent } from './engine-events.js';
+import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
+import type { FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
+
+/** The compiled worker (the same path from src/ and dist/, so tests on sources use the build). */
+const WORKER_URL = new URL('../../dist/engine/worker/generation-worker.js', import.meta.url);
+
+export interface EngineOptions {
+  /** onnxruntime threads per graph call (default 1: the figures in the README are for one core). */
+  intraOpThreads?: number;
+}
+
+export interface RunOptions extends Partial<GenerationSettings> {
+  /** Chunks generated ahead of the sinks at most (default 4). */
+  maxAhead?: number;
+}
+
+function revive(error: SerializedError): Error {
+  if (error.category && error.code) {
+    return new SynthError(error.category as ErrorCategory, {
+      code: error.code,
+      message: error.message,
+      ...(error.where ? { where: error.where } : {}),
+      ...(error.hint ? { hint: error.hint } : {}),
+    });
+  }
+  const e = new Error(error.message);
+  e.name = error.name;
+  if (error.stack) e.stack = error.stack;
+  return e;
+}
+
+/**
+ * A loaded model ready to synthesize: the bundle is validated, and a worker thread holds the onnxruntime
+ * sessions. synthesize() returns a cold Observable: each subscription is one synthesis, unsubscribing
+ * stops it. One synthesis runs at a time per engine.
+ */
+export class Engine {
+  private runCounter = 0;
+  private busy = false;
+  private disposed = false;
+
+  private constructor(
+    readonly bundle: LoadedBundle,
+    private readonly worker: Worker,
+    readonly loadMs: number,
+  ) {}
+
+  static async load(bundleDir: string, options: EngineOptions = {}): Promise<Engine> {
+    const bundle = loadBundle(bundleDir);
+    const began = performance.now();
+    const worker = new Worker(WORKER_URL);
+    const { manifest } = bundle;
+    const loaded = await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: FromWorker): void => {
+        if (m.type === 'loaded') {
+          worker.off('message', onMessage);
+          resolve();
+        } else if (m.type === 'error') {
+          worker.off('message', onMessage);
+          reject(revive(m.error));
+        }
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+      const message: ToWorker = {
+        type: 'load',
+        stepBytes: bundle.stepBytes,
+        chunkBytes: bundle.chunkBytes,
+        spec: manifest.spec,
+        featureWidth: manifest.features.width,
+        intraOpThreads: options.intraOpThreads ?? 1,
+      };
+      worker.postMessage(message);
+    }).then(
+      () => true,
+      async (error) => {
+        await worker.terminate();
+        throw error;
+      },
+    );
+    void loaded;
+    return new Engine(bundle, worker, performance.now() - began);
+  }
+
+  get manifest(): LoadedBundle['manifest'] {
+    return this.bundle.manifest;
+  }
+
+  /** Default settings for this model (temperature: 0 for mse = the plain mean, 1 for mulaw). */
+  settings(options: RunOptions = {}): GenerationSettings {
+    const unroll = this.manifest.graphs.chunk.unroll ?? 1;
+    const chunk = Math.ceil((options.chunkSamples ?? 4096) / unroll) * unroll;
+    return {
+      mode: options.mode ?? 'chunk',
+      chunkSamples: chunk,
+      firstChunkSamples: Math.min(chunk, Math.ceil((options.firstChunkSamples ?? 256) / unroll) * unroll),
+      streams: options.streams ?? 1,
+      temperature: options.temperature ?? (this.manifest.spec.head === 'mse' ? 0 : 1),
+      rngSeed: options.rngSeed ?? 1,
+      teacherForced: options.teacherForced ?? false,
+    };
+  }
+
+  /**
+   * Synthesize `plan`. Emits `start`, the seed as a first audio chunk (when K > 0), generated chunks, and
+   * `end`. Cold: nothing runs until subscription.
+   */
+  synthesize(plan: GenerationPlan, options: RunOptions = {}): Observable<EngineEvent> {
+    return new Observable<EngineEvent>((subscriber) => {
+      if (this.disposed) {
+        subscriber.error(new Error('the engine was disposed'));
+        return undefined;
+      }
+      if (this.busy) {
+        subscriber.error(new Error('this engine is already synthesizing; load another engine for concurrent runs'));
+        return undefined;
+      }
+      this.busy = true;
+      const settings = this.settings(options);
+      const runId = ++this.runCounter;
+      const maxAhead = Math.max(1, options.maxAhead ?? 4);
+      const streams = settings.streams;
+      const K = plan.seed.length;
+      let ended = false;
+      let firstAudioMs = -1;
+      let computeSeconds = 0;
+      const began = performance.now();
+      const send = (m: ToWorker): void => this.worker.postMessage(m);
+      subscriber.next({ type: 'start', sampleRateHz: this.manifest.spec.sampleRateHz, lengthSamples: plan.lengthSamples, seedSamples: K, streams, mode: settings.mode, teacherForced: settings.teacherForced });
+      const emit = (chunk: Omit<AudioChunk, 'retain'>, onReleased: () => void): void => {
+        let holds = 0;
+        let emitting = true;
+        const done = (): void => {
+          if (holds === 0 && !emitting) onReleased();
+        };
+        const audio: AudioChunk = {
+          ...chunk,
+          retain: () => {
+            holds++;
+            let released = false;
+            return () => {
+              if (released) return;
+              released = true;
+              holds--;
+              done();
+            };
+          },
+        };
+        subscriber.next({ type: 'audio', chunk: audio });
+        emitting = false;
+        done();
+      };
+      if (K > 0) {
+        emit({ index: -1, startSample: 0, samples: Array.from({ length: streams }, () => plan.seed.slice()), seed: true, computeUs: 0, latencyUs: 0 }, () => undefined);
+      }
+      const onMessage = (m: FromWorker): void => {
+        if (!('runId' in m) || m.runId !== runId) return;
+        if (m.type === 'chunk') {
+          if (firstAudioMs < 0) firstAudioMs = performance.now() - began;
+          computeSeconds += m.computeUs / 1e6;
+          const n = m.samples[0]?.length ?? 0;
+          emit(
+            { index: m.index, startSample: m.startSample, samples: m.samples, seed: false, computeUs: m.computeUs, latencyUs: n > 0 ? m.computeUs / n : 0, ...(m.stepUs ? { stepUs: m.stepUs } : {}) },
+            () => {
+              if (!ended) send({ type: 'credit', runId, count: 1 });
+            },
+          );
+        } else if (m.type === 'end') {
+          ended = true;
+          cleanup();
+          subscriber.next({
+            type: 'end',
+            generatedSamples: plan.lengthSamples - K,
+            guard: m.guard,
+            stopped: m.stopped,
+            firstAudioMs,
+            wallSeconds: (performance.now() - began) / 1000,
+            computeSeconds,
+          });
+          subscriber.complete();
+        } else if (m.type === 'error') {
+          ended = true;
+          cleanup();
+          subscriber.error(revive(m.error));
+        }
+      };
+      const onError = (error: Error): void => {
+        ended = true;
+        cleanup();
+        subscriber.error(error);
+      };
+      const cleanup = (): void => {
+        this.worker.off('message', onMessage);
+        this.worker.off('error', onError);
+        this.busy = false;
+      };
+      this.worker.on('message', onMessage);
+      this.worker.on('error', onError);
+      send({ type: 'start', runId, model: generatorModelOf(this.manifest), plan, settings, credits: maxAhead });
+      return () => {
+        if (!ended) {
+          ended = true;
+          send({ type: 'stop', runId });
+          cleanup();
+        }
+      };
+    });
+  }
+
+  /** Stop the worker and free the onnxruntime sessions. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      this.worker.once('message', (m: FromWorker) => {
+        if (m.type === 'disposed') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      this.worker.postMessage({ type: 'dispose' } satisfies ToWorker);
+    });
+    await this.worker.terminate();
+  }
+}
+
+/**
+ * One synthesis as a self-contained cold Observable: loads the bundle on subscription, runs, and frees the
+ * worker and sessions when it completes, fails or is unsubscribed.
+ */
+export function synthesize$(bundleDir: string, plan: GenerationPlan, options: RunOptions & EngineOptions = {}): Observable<EngineEvent> {
+  return defer(() => {
+    let engine: Engine | undefined;
+    return from(Engine.load(bundleDir, options)).pipe(
+      switchMap((loaded) => {
+        engine = loaded;
+        return loaded.synthesize(plan, options);
+      }),
+      finalize(() => {
+        void engine?.dispose();
+      }),
+    );
+  });
+}

@@ -1,0 +1,61 @@
+import type { ModelManifest } from '../core/manifest.js';
+import type { PhoneTrack } from '../data/features/phone-track.js';
+
+/** What to generate, prepared and validated on the main thread; plain data, so it crosses to the worker. */
+export interface GenerationPlan {
+  /** Total samples per stream, seed included (the length of the labels' audio). */
+  lengthSamples: number;
+  /** The K seed samples (audio units); generation starts at sample K. */
+  seed: Float32Array;
+  /** The recording, when there is one (teacher forcing and drift metrics need it). */
+  truth?: Float32Array;
+  track: PhoneTrack;
+}
+
+export type GenerationMode = 'chunk' | 'step';
+
+export interface GenerationSettings {
+  mode: GenerationMode;
+  /** Samples per chunk.onnx call (rounded up to the graph's unroll). */
+  chunkSamples: number;
+  /** A smaller first chunk, so audio starts quickly. */
+  firstChunkSamples: number;
+  streams: number;
+  temperature: number;
+  rngSeed: number;
+  teacherForced: boolean;
+}
+
+/** The model facts the generator needs (from the validated manifest). */
+export interface GeneratorModel {
+  k: number;
+  head: 'mse' | 'mulaw';
+  /** Standard deviation of the mse head's Gaussian sampling, audio units. */
+  sigmaAudio: number;
+  /** Width of the packed state per stream (layers x (h, c) x hidden). */
+  stateWidth: number;
+  featureWidth: number;
+  unroll: number;
+  phoneCount: number;
+  silenceId: number;
+  slots: string[];
+  dense: string[];
+  featureSet: string;
+}
+
+export function generatorModelOf(manifest: ModelManifest & { graphs: NonNullable<ModelManifest['graphs']> }): GeneratorModel {
+  const { spec, features, graphs } = manifest;
+  return {
+    k: spec.k,
+    head: spec.head,
+    sigmaAudio: (manifest.sampling.sigma ?? 0) * manifest.normalization.inputScale,
+    stateWidth: spec.layers * (spec.cell === 'lstm' ? 2 : 1) * spec.hidden,
+    featureWidth: features.width,
+    unroll: graphs.chunk.unroll ?? 1,
+    phoneCount: features.phones.length,
+    silenceId: Math.max(0, features.phones.indexOf(features.silence)),
+    slots: features.slots,
+    dense: features.dense,
+    featureSet: spec.featureSet,
+  };
+}

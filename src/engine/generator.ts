@@ -1,0 +1,256 @@
+import { Rng } from '../core/rng.js';
+import { probit } from '../dsp/probit.js';
+
+/** The guard's upper bound (int16 full scale); a sample there was clipped. */
+const SAMPLE_MAX = 32767 / 32768;
+import { ConditioningWriter } from '../data/features/conditioning-writer.js';
+import type { CategoricalSlot, DenseFeature, FeatureLayout, FeatureSetName } from '../data/features/feature-layout.js';
+import type { GenerationPlan, GenerationSettings, GeneratorModel } from './generation-plan.js';
+import type { ModelSessions } from './model-sessions.js';
+
+/** One generated chunk: `samples[b]` for each stream b, starting at `startSample`. */
+export interface GeneratedChunk {
+  index: number;
+  startSample: number;
+  samples: Float32Array[];
+  /** Wall time of the graph calls for this chunk, microseconds. */
+  computeUs: number;
+  /** Per-sample compute times (step mode only), microseconds. */
+  stepUs?: Float64Array;
+}
+
+/** Guard counts: predictions that were not finite, or reached full scale, before clamping. */
+export interface GuardCounts {
+  nonfinite: number;
+  clipped: number;
+  /** Absolute sample index of the first guarded prediction (any stream), or -1. */
+  firstGuardedSample: number;
+  firstGuardedKind: 'nonfinite' | 'clipped' | null;
+}
+
+/**
+ * Everything the sample loop carries from one call to the next, in one object: the sample windows, the
+ * recurrent state, the position, one seeded generator per stream and the guard counts. reset() puts it
+ * back at the first generated sample, so the same seed always gives the same audio.
+ */
+export class GeneratorState {
+  readonly window: Float32Array;
+  readonly recurrent: Float32Array;
+  position = 0;
+  readonly rngs: Rng[];
+  readonly guard: GuardCounts = { nonfinite: 0, clipped: 0, firstGuardedSample: -1, firstGuardedKind: null };
+
+  constructor(
+    private readonly model: GeneratorModel,
+    private readonly streams: number,
+  ) {
+    this.window = new Float32Array(streams * model.k);
+    this.recurrent = new Float32Array(streams * model.stateWidth);
+    this.rngs = Array.from({ length: streams }, () => new Rng(0));
+  }
+
+  reset(plan: GenerationPlan, rngSeed: number): void {
+    const { k } = this.model;
+    const K = plan.seed.length;
+    this.window.fill(0);
+    for (let b = 0; b < this.streams; b++) {
+      // Fewer seed samples than k: the window starts with silence, as in training.
+      for (let i = 0; i < k; i++) {
+        const at = K - k + i;
+        this.window[b * k + i] = at >= 0 ? (plan.seed[at] as number) : 0;
+      }
+      (this.rngs[b] as Rng).reset(rngSeed + b);
+    }
+    this.recurrent.fill(0);
+    this.position = K;
+    this.guard.nonfinite = 0;
+    this.guard.clipped = 0;
+    this.guard.firstGuardedSample = -1;
+    this.guard.firstGuardedKind = null;
+  }
+}
+
+function layoutOf(model: GeneratorModel): FeatureLayout {
+  return {
+    featureSet: model.featureSet as FeatureSetName,
+    phoneCount: model.phoneCount,
+    slots: model.slots as CategoricalSlot[],
+    dense: model.dense as DenseFeature[],
+  };
+}
+
+/**
+ * The generation loop: per chunk, the per-frame work (conditioning rows, uniforms, ground truth) is done
+ * for all samples first, then one graph call (chunk mode) or one call per sample (step mode) produces the
+ * audio, each prediction fed back as input. Buffers are allocated once, at the largest chunk size.
+ */
+export class Generator {
+  readonly state: GeneratorState;
+  private readonly writer: ConditioningWriter;
+  private readonly features: Float32Array;
+  private readonly uniforms: Float32Array;
+  private readonly truth: Float32Array;
+  private readonly stepFeatures: Float32Array;
+  private readonly stepUniform: Float32Array;
+  private readonly scratchIds: Int32Array;
+  private readonly scratchDense: Float32Array;
+  private chunkIndex = 0;
+  private readonly maxChunk: number;
+
+  constructor(
+    private readonly sessions: ModelSessions,
+    private readonly model: GeneratorModel,
+    private readonly plan: GenerationPlan,
+    private readonly settings: GenerationSettings,
+  ) {
+    const B = settings.streams;
+    const U = model.unroll;
+    this.maxChunk = Math.ceil(Math.max(settings.chunkSamples, settings.firstChunkSamples) / U) * U;
+    this.state = new GeneratorState(model, B);
+    const layout = layoutOf(model);
+    this.writer = new ConditioningWriter(plan.track, layout, model.silenceId);
+    this.features = new Float32Array(this.maxChunk * B * model.featureWidth);
+    this.uniforms = new Float32Array(this.maxChunk * B);
+    this.truth = new Float32Array(this.maxChunk * B);
+    this.stepFeatures = new Float32Array(B * model.featureWidth);
+    this.stepUniform = new Float32Array(B);
+    this.scratchIds = new Int32Array(layout.slots.length);
+    this.scratchDense = new Float32Array(layout.dense.length);
+    this.reset();
+  }
+
+  reset(): void {
+    this.state.reset(this.plan, this.settings.rngSeed);
+    this.writer.reset();
+    this.chunkIndex = 0;
+  }
+
+  get done(): boolean {
+    return this.state.position >= this.plan.lengthSamples;
+  }
+
+  /** Generate the next chunk, or null when the utterance is complete. */
+  async next(): Promise<GeneratedChunk | null> {
+    if (this.done) return null;
+    const wanted = this.chunkIndex === 0 ? this.settings.firstChunkSamples : this.settings.chunkSamples;
+    const n = Math.min(wanted, this.plan.lengthSamples - this.state.position);
+    const chunk = this.settings.mode === 'chunk' ? await this.runChunk(n) : await this.runSteps(n);
+    this.chunkIndex++;
+    return chunk;
+  }
+
+  /** Conditioning rows [count, B, F] from `start` (rows past the end are silence). */
+  private fillFeatures(start: number, count: number): void {
+    const B = this.settings.streams;
+    const F = this.model.featureWidth;
+    for (let b = 0; b < B; b++) {
+      this.writer.writeDenseRows(start, count, this.features.subarray(b * F), B * F, this.scratchIds, this.scratchDense);
+    }
+  }
+
+  private async runChunk(n: number): Promise<GeneratedChunk> {
+    const { state, settings, model, plan } = this;
+    const B = settings.streams;
+    const U = model.unroll;
+    const padded = Math.ceil(n / U) * U;
+    const start = state.position;
+    this.fillFeatures(start, padded);
+    for (let t = 0; t < padded; t++) {
+      for (let b = 0; b < B; b++) {
+        this.uniforms[t * B + b] = (state.rngs[b] as Rng).uniform();
+        const at = start + t;
+        this.truth[t * B + b] = settings.teacherForced && plan.truth && at < plan.truth.length ? (plan.truth[at] as number) : 0;
+      }
+    }
+    const began = performance.now();
+    const out = await this.sessions.runChunk({
+      features: this.features.subarray(0, padded * B * model.featureWidth),
+      window: state.window,
+      state: state.recurrent,
+      uniforms: this.uniforms.subarray(0, padded * B),
+      temperature: settings.temperature,
+      truth: this.truth.subarray(0, padded * B),
+      teacherForcing: settings.teacherForced,
+      samples: padded,
+      streams: B,
+    });
+    const computeUs = (performance.now() - began) * 1000;
+    const samples = Array.from({ length: B }, () => new Float32Array(n));
+    for (let t = 0; t < n; t++) {
+      for (let b = 0; b < B; b++) {
+        (samples[b] as Float32Array)[t] = this.guard(out.samples[t * B + b] as number, out.raw[t * B + b] as number, start + t);
+      }
+    }
+    copySanitized(out.window, state.window);
+    copySanitized(out.state, state.recurrent);
+    state.position += n;
+    return { index: this.chunkIndex, startSample: start, samples, computeUs };
+  }
+
+  private async runSteps(n: number): Promise<GeneratedChunk> {
+    const { state, settings, model, plan } = this;
+    const B = settings.streams;
+    const F = model.featureWidth;
+    const k = model.k;
+    const start = state.position;
+    const samples = Array.from({ length: B }, () => new Float32Array(n));
+    const stepUs = new Float64Array(n);
+    let computeUs = 0;
+    for (let t = 0; t < n; t++) {
+      const at = start + t;
+      for (let b = 0; b < B; b++) {
+        this.writer.write(at, this.scratchIds, 0, this.scratchDense, 0);
+        const row = b * F;
+        this.stepFeatures.fill(0, row, row + F);
+        for (let s = 0; s < this.scratchIds.length; s++) this.stepFeatures[row + (this.scratchIds[s] as number)] = 1;
+        const oneHot = this.scratchIds.length * model.phoneCount;
+        for (let d = 0; d < this.scratchDense.length; d++) this.stepFeatures[row + oneHot + d] = this.scratchDense[d] as number;
+        const u = (state.rngs[b] as Rng).uniform();
+        // mse models get their Gaussian draw here (the step graph takes noise; chunk.onnx derives the same from u).
+        this.stepUniform[b] = model.head === 'mse' ? (settings.temperature > 0 ? probit(u) * settings.temperature * model.sigmaAudio : 0) : u;
+      }
+      const began = performance.now();
+      const out = await this.sessions.runStep({ window: state.window, features: this.stepFeatures, state: state.recurrent, draws: this.stepUniform, temperature: settings.temperature, streams: B });
+      const us = (performance.now() - began) * 1000;
+      stepUs[t] = us;
+      computeUs += us;
+      copySanitized(out.state, state.recurrent);
+      for (let b = 0; b < B; b++) {
+        const value = this.guard(out.sample[b] as number, out.raw[b] as number, at);
+        (samples[b] as Float32Array)[t] = value;
+        const fed = settings.teacherForced && plan.truth && at < plan.truth.length ? (plan.truth[at] as number) : value;
+        state.window.copyWithin(b * k, b * k + 1, (b + 1) * k);
+        state.window[(b + 1) * k - 1] = fed;
+      }
+    }
+    state.position += n;
+    return { index: this.chunkIndex, startSample: start, samples, computeUs, stepUs };
+  }
+
+  /** Count a guarded prediction and return the value to play (never NaN). */
+  private guard(sample: number, raw: number, at: number): number {
+    const g = this.state.guard;
+    if (!Number.isFinite(raw)) {
+      g.nonfinite++;
+      if (g.firstGuardedSample < 0) {
+        g.firstGuardedSample = at;
+        g.firstGuardedKind = 'nonfinite';
+      }
+    } else if (Math.abs(raw) >= 1 || sample >= SAMPLE_MAX || sample <= -1) {
+      g.clipped++;
+      if (g.firstGuardedSample < 0) {
+        g.firstGuardedSample = at;
+        g.firstGuardedKind = 'clipped';
+      }
+    }
+    return Number.isFinite(sample) ? sample : 0;
+  }
+}
+
+/** Copy, replacing NaN/Inf by 0 so that one bad value cannot poison every later sample. */
+function copySanitized(from: Float32Array, to: Float32Array): void {
+  for (let i = 0; i < to.length; i++) {
+    const v = from[i] as number;
+    to[i] = Number.isFinite(v) ? v : 0;
+  }
+}

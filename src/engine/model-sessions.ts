@@ -1,0 +1,45 @@
+/** Inputs of one chunk.onnx call for B streams and N samples (row-major, sample-major [N, B]). */
+export interface ChunkFeeds {
+  features: Float32Array; // [N, B, F]
+  window: Float32Array; // [B, k]
+  state: Float32Array; // [B, L*S*H]
+  uniforms: Float32Array; // [N, B]
+  temperature: number;
+  truth: Float32Array; // [N, B]
+  teacherForcing: boolean;
+  samples: number;
+  streams: number;
+}
+
+export interface ChunkResult {
+  samples: Float32Array; // [N, B], guarded
+  raw: Float32Array; // [N, B], before the guard
+  window: Float32Array;
+  state: Float32Array;
+}
+
+export interface StepFeeds {
+  window: Float32Array; // [B, k]
+  features: Float32Array; // [B, F]
+  state: Float32Array; // [B, L*S*H]
+  /** mse models: Gaussian noise [B] in audio units (probit(u) * temperature * sigma); mulaw models: uniforms [B]. */
+  draws: Float32Array;
+  temperature: number;
+  streams: number;
+}
+
+export interface StepResult {
+  sample: Float32Array; // [B]
+  raw: Float32Array; // [B]
+  state: Float32Array;
+}
+
+/**
+ * The two exported graphs behind one interface, so the generator does not depend on onnxruntime (tests and
+ * other runtimes can supply their own). ort-model-sessions.ts is the onnxruntime-node implementation.
+ */
+export interface ModelSessions {
+  runChunk(feeds: ChunkFeeds): Promise<ChunkResult>;
+  runStep(feeds: StepFeeds): Promise<StepResult>;
+  dispose(): Promise<void>;
+}

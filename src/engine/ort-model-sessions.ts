@@ -1,0 +1,134 @@
+import { createRequire } from 'node:module';
+import * as ort from 'onnxruntime-node';
+import { ModelError } from '../core/errors.js';
+import type { ManifestSpec } from '../core/manifest.js';
+import type { ChunkFeeds, ChunkResult, ModelSessions, StepFeeds, StepResult } from './model-sessions.js';
+
+export interface OrtOptions {
+  /** Threads inside one graph call (the bench uses 1: one core). */
+  intraOpThreads?: number;
+  /** Skip the synchronous native path (for comparison in tests and the bench). */
+  publicApiOnly?: boolean;
+}
+
+/** The synchronous native session of onnxruntime-node (dist/binding.js), where the package exposes it. */
+interface NativeSession {
+  loadModel(buffer: ArrayBufferLike, byteOffset: number, byteLength: number, options: object): void;
+  run(feeds: Record<string, ort.Tensor>, fetches: Record<string, null>, options: object): Record<string, ort.Tensor>;
+  dispose(): void;
+}
+
+interface Runner {
+  run(feeds: Record<string, ort.Tensor>): Promise<Record<string, ort.Tensor>> | Record<string, ort.Tensor>;
+  release(): Promise<void> | void;
+}
+
+/**
+ * onnxruntime-node's public run() defers every call through setImmediate and re-validates its inputs,
+ * which costs tens of microseconds per sample in step mode. Its native session (the same object the
+ * public API wraps) runs synchronously; we use it when it is there and fall back to the public API.
+ */
+function nativeRunner(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions, outputs: readonly string[]): Runner | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const { binding, initOrt } = require('onnxruntime-node/dist/binding.js') as { binding: { InferenceSession: new () => NativeSession }; initOrt: () => void };
+    initOrt();
+    const session = new binding.InferenceSession();
+    session.loadModel(bytes.buffer, bytes.byteOffset, bytes.byteLength, options);
+    const fetches = Object.fromEntries(outputs.map((o) => [o, null]));
+    return { run: (feeds) => session.run(feeds, fetches, {}), release: () => session.dispose() };
+  } catch {
+    return undefined;
+  }
+}
+
+async function publicRunner(bytes: Uint8Array, options: ort.InferenceSession.SessionOptions): Promise<Runner> {
+  const session = await ort.InferenceSession.create(bytes, options);
+  return { run: (feeds) => session.run(feeds), release: () => session.release() };
+}
+
+/** onnxruntime-node sessions for step.onnx and chunk.onnx. */
+export class OrtModelSessions implements ModelSessions {
+  private constructor(
+    private readonly step: Runner,
+    private readonly chunk: Runner,
+    private readonly spec: ManifestSpec,
+    private readonly featureWidth: number,
+    private readonly stateWidth: number,
+  ) {}
+
+  static async create(stepBytes: Uint8Array, chunkBytes: Uint8Array, spec: ManifestSpec, featureWidth: number, options: OrtOptions = {}): Promise<OrtModelSessions> {
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      intraOpNumThreads: options.intraOpThreads ?? 1,
+      interOpNumThreads: 1,
+      executionMode: 'sequential',
+      graphOptimizationLevel: 'all',
+      logSeverityLevel: 3,
+    };
+    try {
+      // Load through the public API first: it validates the model and reports errors well.
+      const step = await publicRunner(stepBytes, sessionOptions);
+      const chunk = await publicRunner(chunkBytes, sessionOptions);
+      // Each fetched output costs about 3 us per call; step mode needs only these two.
+      const outputs = ['sample', 'state_out'];
+      const fastStep = options.publicApiOnly ? undefined : nativeRunner(stepBytes, sessionOptions, outputs);
+      const fastChunk = options.publicApiOnly ? undefined : nativeRunner(chunkBytes, sessionOptions, ['samples', 'raw', 'window_out', 'state_out']);
+      if (fastStep) await step.release();
+      if (fastChunk) await chunk.release();
+      return new OrtModelSessions(fastStep ?? step, fastChunk ?? chunk, spec, featureWidth, spec.layers * (spec.cell === 'lstm' ? 2 : 1) * spec.hidden);
+    } catch (error) {
+      throw new ModelError({
+        code: 'E_MODEL_LOAD',
+        message: `onnxruntime cannot load the graphs (${String((error as Error).message).split('\n')[0]})`,
+        hint: 'the .onnx files may be damaged; re-export the bundle with `synth export DIR`',
+        cause: error,
+      });
+    }
+  }
+
+  async runChunk(f: ChunkFeeds): Promise<ChunkResult> {
+    const { k } = this.spec;
+    const N = f.samples;
+    const B = f.streams;
+    const out = await this.chunk.run({
+      features: new ort.Tensor('float32', f.features, [N, B, this.featureWidth]),
+      window: new ort.Tensor('float32', f.window, [B, k]),
+      state: new ort.Tensor('float32', f.state, [B, this.stateWidth]),
+      uniforms: new ort.Tensor('float32', f.uniforms, [N, B]),
+      temperature: new ort.Tensor('float32', new Float32Array([f.temperature]), []),
+      truth: new ort.Tensor('float32', f.truth, [N, B]),
+      teacher_forcing: new ort.Tensor('bool', new Uint8Array([f.teacherForcing ? 1 : 0]), []),
+    });
+    return {
+      samples: out['samples']!.data as Float32Array,
+      raw: out['raw']!.data as Float32Array,
+      window: out['window_out']!.data as Float32Array,
+      state: out['state_out']!.data as Float32Array,
+    };
+  }
+
+  async runStep(f: StepFeeds): Promise<StepResult> {
+    const { k } = this.spec;
+    const B = f.streams;
+    const feeds: Record<string, ort.Tensor> = {
+      window: new ort.Tensor('float32', f.window, [B, k]),
+      features: new ort.Tensor('float32', f.features, [B, this.featureWidth]),
+      state: new ort.Tensor('float32', f.state, [B, this.stateWidth]),
+    };
+    if (this.spec.head === 'mse') feeds['noise'] = new ort.Tensor('float32', f.draws, [B, 1]);
+    else {
+      feeds['uniform'] = new ort.Tensor('float32', f.draws, [B, 1]);
+      feeds['temperature'] = new ort.Tensor('float32', new Float32Array([f.temperature]), []);
+    }
+    const out = await this.step.run(feeds);
+    const sample = out['sample']!.data as Float32Array;
+    // raw is only fetched on the public path; the guard counts clipped samples at the clip bounds otherwise.
+    return { sample, raw: (out['raw']?.data as Float32Array | undefined) ?? sample, state: out['state_out']!.data as Float32Array };
+  }
+
+  async dispose(): Promise<void> {
+    await this.step.release();
+    await this.chunk.release();
+  }
+
+}

@@ -1,0 +1,94 @@
+import { parentPort } from 'node:worker_threads';
+import { isSynthError } from '../../core/errors.js';
+import { Generator } from '../generator.js';
+import { OrtModelSessions } from '../ort-model-sessions.js';
+import type { FromWorker, SerializedError, ToWorker } from './worker-messages.js';
+
+/**
+ * The generation worker: onnxruntime's run() blocks its thread for the whole call, so it runs here. It
+ * produces a chunk only while it holds a credit; the main thread returns a credit when its sinks have
+ * taken a chunk, so a slow sink slows generation instead of filling memory.
+ */
+const port = parentPort;
+if (!port) throw new Error('generation-worker must run in a worker thread');
+
+let sessions: OrtModelSessions | undefined;
+let active: { runId: number; generator: Generator; credits: number; stopped: boolean; running: boolean } | undefined;
+
+const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+
+function serialize(error: unknown): SerializedError {
+  if (isSynthError(error)) {
+    return { name: error.name, message: error.message, code: error.code, category: error.category, ...(error.where ? { where: error.where } : {}), ...(error.hint ? { hint: error.hint } : {}) };
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+async function pump(): Promise<void> {
+  const run = active;
+  if (!run || run.running) return;
+  run.running = true;
+  try {
+    while (active === run && !run.stopped && run.credits > 0) {
+      const chunk = await run.generator.next();
+      if (!chunk) break;
+      run.credits--;
+      const transfer = chunk.samples.map((s) => s.buffer as ArrayBuffer);
+      if (chunk.stepUs) transfer.push(chunk.stepUs.buffer as ArrayBuffer);
+      post({ type: 'chunk', runId: run.runId, index: chunk.index, startSample: chunk.startSample, samples: chunk.samples, computeUs: chunk.computeUs, ...(chunk.stepUs ? { stepUs: chunk.stepUs } : {}) }, transfer);
+      // Let credit and stop messages in between chunks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    if (active === run && (run.stopped || run.generator.done)) {
+      post({ type: 'end', runId: run.runId, guard: { ...run.generator.state.guard }, stopped: run.stopped });
+      active = undefined;
+    }
+  } catch (error) {
+    post({ type: 'error', runId: run.runId, error: serialize(error) });
+    if (active === run) active = undefined;
+  } finally {
+    run.running = false;
+  }
+}
+
+port.on('message', (message: ToWorker) => {
+  void (async () => {
+    try {
+      switch (message.type) {
+        case 'load': {
+          const began = performance.now();
+          sessions = await OrtModelSessions.create(message.stepBytes, message.chunkBytes, message.spec, message.featureWidth, { intraOpThreads: message.intraOpThreads });
+          post({ type: 'loaded', loadMs: performance.now() - began });
+          break;
+        }
+        case 'start': {
+          if (!sessions) throw new Error('the worker has no model loaded');
+          active = { runId: message.runId, generator: new Generator(sessions, message.model, message.plan, message.settings), credits: message.credits, stopped: false, running: false };
+          await pump();
+          break;
+        }
+        case 'credit':
+          if (active && active.runId === message.runId) {
+            active.credits += message.count;
+            await pump();
+          }
+          break;
+        case 'stop':
+          if (active && active.runId === message.runId) {
+            active.stopped = true;
+            if (!active.running) await pump();
+          }
+          break;
+        case 'dispose':
+          active = undefined;
+          await sessions?.dispose();
+          sessions = undefined;
+          post({ type: 'disposed' });
+          break;
+      }
+    } catch (error) {
+      post({ type: 'error', ...('runId' in message ? { runId: message.runId } : {}), error: serialize(error) });
+    }
+  })();
+});

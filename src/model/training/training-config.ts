@@ -1,0 +1,111 @@
+import { UsageError } from '../../core/errors.js';
+import type { FeatureSetName } from '../../data/features/feature-layout.js';
+import type { PhoneSetName } from '../../data/phones/phone-sets.js';
+import type { CellType, HeadType } from '../model-spec.js';
+
+export type LrSchedule = 'constant' | 'cosine';
+export type KernelChoice = 'auto' | 'fused' | 'tfjs';
+export type BadUtterancePolicy = 'skip' | 'stop';
+
+/** Everything `synth train` takes; defaults below, presets on top. */
+export interface TrainingConfig {
+  data: string;
+  utterances: string[];
+  devFraction: number;
+  out: string;
+  cell: CellType;
+  hidden: number;
+  layers: number;
+  head: HeadType;
+  k: number;
+  featureSet: FeatureSetName;
+  phoneSet: PhoneSetName;
+  sampleRateHz: number;
+  epochs: number;
+  batch: number;
+  steps: number;
+  learningRate: number;
+  lrSchedule: LrSchedule;
+  warmupSteps: number;
+  /** Clip the global gradient norm to this; 0 = off. */
+  clipNorm: number;
+  weightDecay: number;
+  dropout: number;
+  /** Std of Gaussian noise on input samples, in units of the signal RMS. */
+  inputNoise: number;
+  /** Probability that an input sample is the model's own teacher-forced prediction (parallel scheduled sampling). */
+  scheduledSampling: number;
+  /** Stop when the dev loss has not improved for this many evaluations; 0 = off. */
+  patience: number;
+  /** Evaluate (and log) every this many steps; 0 = once per epoch. */
+  evalEvery: number;
+  checkpointEvery: number;
+  maxMinutes: number;
+  seed: number;
+  kernel: KernelChoice;
+  onBadUtterance: BadUtterancePolicy;
+  preset?: string;
+}
+
+export const DEFAULT_TRAINING: Omit<TrainingConfig, 'data' | 'out'> = {
+  utterances: [],
+  devFraction: 0.1,
+  cell: 'gru',
+  hidden: 128,
+  layers: 1,
+  head: 'mulaw',
+  k: 40,
+  featureSet: 'rich',
+  phoneSet: 'radio',
+  sampleRateHz: 16000,
+  epochs: 10,
+  batch: 64,
+  steps: 100,
+  learningRate: 1e-3,
+  lrSchedule: 'cosine',
+  warmupSteps: 50,
+  clipNorm: 1,
+  weightDecay: 0,
+  dropout: 0,
+  inputNoise: 0,
+  scheduledSampling: 0,
+  patience: 0,
+  evalEvery: 0,
+  checkpointEvery: 500,
+  maxMinutes: 0,
+  seed: 1,
+  kernel: 'auto',
+  onBadUtterance: 'skip',
+};
+
+/**
+ * Named setups. `2014` is the original experiment exactly: a tanh RNN of 100 units over the 40 previous
+ * samples and the one-hot phone, linear output, MSE, no clipping, no regularization.
+ */
+export const TRAINING_PRESETS: Readonly<Record<string, Partial<TrainingConfig>>> = {
+  '2014': {
+    cell: 'rnn', hidden: 100, layers: 1, head: 'mse', k: 40, featureSet: 'seed', batch: 64, steps: 100,
+    learningRate: 3e-3, lrSchedule: 'constant', warmupSteps: 0, clipNorm: 0, weightDecay: 0, dropout: 0,
+    inputNoise: 0, scheduledSampling: 0, epochs: 60, devFraction: 0,
+  },
+};
+
+export function validateTrainingConfig(c: TrainingConfig): void {
+  const check = (ok: boolean, flag: string, message: string): void => {
+    if (!ok) throw new UsageError({ code: 'E_OPTION_RANGE', where: flag, message });
+  };
+  check(Number.isInteger(c.epochs) && c.epochs >= 1, '--epochs', `got ${c.epochs}, allowed an integer >= 1`);
+  check(Number.isInteger(c.batch) && c.batch >= 1 && c.batch <= 4096, '--batch', `got ${c.batch}, allowed an integer in [1, 4096]`);
+  check(Number.isInteger(c.steps) && c.steps >= 1 && c.steps <= 10000, '--bptt', `got ${c.steps}, allowed an integer in [1, 10000]`);
+  check(c.learningRate > 0 && c.learningRate < 1, '--lr', `got ${c.learningRate}, allowed (0, 1)`);
+  check(c.clipNorm >= 0, '--clip', `got ${c.clipNorm}, allowed >= 0 (0 = off)`);
+  check(c.weightDecay >= 0 && c.weightDecay < 1, '--weight-decay', `got ${c.weightDecay}, allowed [0, 1)`);
+  check(c.dropout >= 0 && c.dropout < 1, '--dropout', `got ${c.dropout}, allowed [0, 1)`);
+  check(c.inputNoise >= 0 && c.inputNoise <= 10, '--input-noise', `got ${c.inputNoise}, allowed [0, 10]`);
+  check(c.scheduledSampling >= 0 && c.scheduledSampling <= 1, '--scheduled-sampling', `got ${c.scheduledSampling}, allowed [0, 1]`);
+  check(c.devFraction >= 0 && c.devFraction < 1, '--dev-fraction', `got ${c.devFraction}, allowed [0, 1)`);
+  check(Number.isInteger(c.patience) && c.patience >= 0, '--patience', `got ${c.patience}, allowed an integer >= 0`);
+  check(Number.isInteger(c.checkpointEvery) && c.checkpointEvery >= 1, '--checkpoint-every', `got ${c.checkpointEvery}, allowed an integer >= 1`);
+  check(c.maxMinutes >= 0, '--max-minutes', `got ${c.maxMinutes}, allowed >= 0 (0 = no limit)`);
+  check(Number.isInteger(c.seed), '--seed', `got ${c.seed}, allowed an integer`);
+}
