@@ -16,6 +16,8 @@ export function buildProgram(context: CliContext): Command {
     .version(PACKAGE_VERSION, '-V, --version')
     .option('--verbose', 'print stack traces and more detail')
     .showHelpAfterError(false)
+    // Root options (the synthesis flags) only before a subcommand, so `train --out` belongs to train.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => context.stdout.write(s),

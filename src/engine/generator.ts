@@ -216,9 +216,12 @@ export class Generator {
       computeUs += us;
       copySanitized(out.state, state.recurrent);
       for (let b = 0; b < B; b++) {
-        const value = this.guard(out.sample[b] as number, out.raw[b] as number, at);
-        (samples[b] as Float32Array)[t] = value;
-        const fed = settings.teacherForced && plan.truth && at < plan.truth.length ? (plan.truth[at] as number) : value;
+        const raw = out.raw[b] as number;
+        // As in chunk.onnx: mse feeds back the clamped value, mulaw the sampled level's own value; both play the clamped one.
+        const clamped = clampSample(raw);
+        (samples[b] as Float32Array)[t] = this.guard(clamped, raw, at);
+        const ownValue = model.head === 'mse' ? clamped : Number.isFinite(raw) ? raw : 0;
+        const fed = settings.teacherForced && plan.truth && at < plan.truth.length ? (plan.truth[at] as number) : ownValue;
         state.window.copyWithin(b * k, b * k + 1, (b + 1) * k);
         state.window[(b + 1) * k - 1] = fed;
       }
@@ -236,7 +239,7 @@ export class Generator {
         g.firstGuardedSample = at;
         g.firstGuardedKind = 'nonfinite';
       }
-    } else if (Math.abs(raw) >= 1 || sample >= SAMPLE_MAX || sample <= -1) {
+    } else if (Math.abs(raw) >= 1) {
       g.clipped++;
       if (g.firstGuardedSample < 0) {
         g.firstGuardedSample = at;
@@ -245,6 +248,11 @@ export class Generator {
     }
     return Number.isFinite(sample) ? sample : 0;
   }
+}
+
+/** The guard's clamp, in float32 exactly as the graphs' Clip: [-1, 32767/32768]; NaN stays NaN. */
+function clampSample(v: number): number {
+  return Math.fround(v < -1 ? -1 : v > SAMPLE_MAX ? SAMPLE_MAX : v);
 }
 
 /** Copy, replacing NaN/Inf by 0 so that one bad value cannot poison every later sample. */

@@ -29,8 +29,8 @@ export interface StepFeeds {
 }
 
 export interface StepResult {
-  sample: Float32Array; // [B]
-  raw: Float32Array; // [B]
+  /** The prediction before the guard [B] (mulaw: the sampled level's value). */
+  raw: Float32Array;
   state: Float32Array;
 }
 

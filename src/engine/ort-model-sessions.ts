@@ -70,7 +70,7 @@ export class OrtModelSessions implements ModelSessions {
       const step = await publicRunner(stepBytes, sessionOptions);
       const chunk = await publicRunner(chunkBytes, sessionOptions);
       // Each fetched output costs about 3 us per call; step mode needs only these two.
-      const outputs = ['sample', 'state_out'];
+      const outputs = ['raw', 'state_out'];
       const fastStep = options.publicApiOnly ? undefined : nativeRunner(stepBytes, sessionOptions, outputs);
       const fastChunk = options.publicApiOnly ? undefined : nativeRunner(chunkBytes, sessionOptions, ['samples', 'raw', 'window_out', 'state_out']);
       if (fastStep) await step.release();
@@ -121,9 +121,7 @@ export class OrtModelSessions implements ModelSessions {
       feeds['temperature'] = new ort.Tensor('float32', new Float32Array([f.temperature]), []);
     }
     const out = await this.step.run(feeds);
-    const sample = out['sample']!.data as Float32Array;
-    // raw is only fetched on the public path; the guard counts clipped samples at the clip bounds otherwise.
-    return { sample, raw: (out['raw']?.data as Float32Array | undefined) ?? sample, state: out['state_out']!.data as Float32Array };
+    return { raw: out['raw']!.data as Float32Array, state: out['state_out']!.data as Float32Array };
   }
 
   async dispose(): Promise<void> {

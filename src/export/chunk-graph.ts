@@ -57,7 +57,9 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   let current = state;
   const gru = em.spec.cell === 'gru';
   for (let j = 0; j < unroll; j++) {
-    // The body's own initializers: onnxruntime pre-packs constant Gemm operands of the graph that runs them.
+    // Step j reads [window, fed_0..fed_{j-1}]; its weights hold zero rows for what fell out of the model's
+    // window (one Concat per step instead of a Slice and a Concat). They are the body's own initializers:
+    // onnxruntime pre-packs constant Gemm operands only in the graph that runs them.
     const values = em.windowMatrix(j);
     const weights = gru ? em.constant(g, `wx${j}`, values, [k + j, GH]) : em.constant(g, `wxh${j}`, NetworkEmitter.stack(values, em.w('l0.w_hh')), [k + j + hidden, GH]);
     current = em.emitStep(g, [win, ...fedBack], gru ? weights : '', gru ? undefined : weights, cps[j] as string, current);
@@ -105,8 +107,12 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   g.input('temperature', FLOAT, []);
   g.input('truth', FLOAT, ['N', 'B']);
   g.input('teacher_forcing', BOOL, []);
-  const cond = g.op('MatMul', ['features', em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH])]);
-  const cp = toBlocks(g, g.op('Add', [cond, em.constant(g, 'l0.b')]), unroll, GH, true);
+  // The conditioning projection as one Gemm over all N*B rows: the same arithmetic (bias first, then the
+  // products in order) as step.onnx, so that both graphs sample identically.
+  const rows = g.op('Reshape', ['features', g.int64s([-1, featureWidth])]);
+  const projected = g.op('Gemm', [rows, em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH]), em.constant(g, 'l0.b')]);
+  const cond = g.op('Reshape', [projected, g.op('Concat', [g.op('Slice', [g.op('Shape', ['features']), g.int64s([0]), g.int64s([2])]), g.int64s([GH])], { axis: 0 })]);
+  const cp = toBlocks(g, cond, unroll, GH, true);
   const head0 = em.headWeights(g);
   let headW = head0.w;
   let headB = head0.b;

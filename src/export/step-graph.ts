@@ -65,11 +65,17 @@ export function buildStepGraph(em: NetworkEmitter, featureWidth: number): GraphB
   const next = em.emitStep(g, ['window'], gru ? weights : '', gru ? undefined : weights, cp, state);
   const top = next.h[layers - 1] as string;
   const headW = em.headWeights(g);
-  const out = em.emitHead(g, top, headW.w, headW.b);
   let sample: { fed: string; raw: string };
-  if (head === 'mse') sample = em.emitSample(g, out, 'noise');
-  else sample = em.emitSample(g, g.op('Div', [out, 'temperature']), 'uniform');
-  g.rename(out, 'prediction');
+  if (head === 'mse') {
+    const out = em.emitHead(g, top, headW.w, headW.b);
+    sample = em.emitSample(g, out, 'noise');
+    g.rename(out, 'prediction');
+  } else {
+    // Temperature divides the head's weights, exactly as chunk.onnx does, so both sample identically.
+    const logits = em.emitHead(g, top, g.op('Div', [headW.w, 'temperature']), g.op('Div', [headW.b, 'temperature']));
+    sample = em.emitSample(g, logits, 'uniform');
+    g.op('Mul', [logits, 'temperature'], {}, 'prediction');
+  }
   g.rename(sample.fed, 'sample');
   if (sample.raw === sample.fed) g.op('Identity', ['sample'], {}, 'raw');
   else g.rename(sample.raw, 'raw');

@@ -42,7 +42,8 @@ export function decodeArrayFile<H>(bytes: Uint8Array, path: string): { header: H
   }
   const start = 12 + jsonLength + ((4 - ((12 + jsonLength) % 4)) % 4);
   const total = (bytes.length - start) / 4;
-  const copy = new Float32Array(bytes.slice(start).buffer);
+  // Copy the float region into its own aligned buffer (a Node Buffer may be a view into a shared pool).
+  const copy = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
   const arrays = new Map<string, Float32Array>();
   for (const { name, offset, length } of parsed.arrays) {
     if (offset + length > total) fail(`array ${name} runs past the end of the file`);

@@ -39,9 +39,11 @@ export class ReferenceTrainer {
     for (const [varName, g] of Object.entries(grads)) out.set(names.get(varName) as string, g.dataSync() as Float32Array);
     const loss = value.dataSync()[0] as number;
     tf.dispose([value, ...Object.values(grads)]);
+    // Clone before disposing: a final state may be the previous state itself (an rnn's unused c).
+    const next = finalState.map((t) => tf.keep(t.clone()) as TfTypes.Tensor2D);
+    tf.dispose(finalState);
     this.state?.forEach((t) => t.dispose());
-    this.state = finalState.map((t) => tf.keep(t.clone()) as TfTypes.Tensor2D);
-    finalState.forEach((t) => t.dispose());
+    this.state = next;
     return { loss, grads: out };
   }
 
