@@ -3,6 +3,8 @@ import { EXIT_CODES } from '../core/errors.js';
 import type { CliContext } from './cli-context.js';
 import { reportError } from './cli-errors.js';
 import { registerDataCommand } from './commands/data-command.js';
+import { registerEvalCommand } from './commands/eval-command.js';
+import { registerExperimentCommand } from './commands/experiment-command.js';
 import { registerExportCommand } from './commands/export-command.js';
 import { addSynthOptions, runSynth, type SynthFlags } from './commands/synth-command.js';
 import { InterruptedRun, registerTrainCommand } from './commands/train-command.js';
@@ -36,6 +38,8 @@ export function buildProgram(context: CliContext): Command {
   registerDataCommand(program, context);
   registerTrainCommand(program, context);
   registerExportCommand(program, context);
+  registerEvalCommand(program, context);
+  registerExperimentCommand(program, context);
   for (const sub of program.commands) applyExitOverride(sub, context);
   return program;
 }

@@ -1,0 +1,111 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { FidelityReport } from '../../metrics/fidelity.js';
+import type { CliContext } from '../cli-context.js';
+import { parseChoice, parseNumberOption } from '../cli-errors.js';
+
+interface EvalFlags {
+  data: string;
+  split?: string;
+  utterances?: string;
+  seed?: string;
+  rngSeed?: string;
+  temperature?: string;
+  tfTemperature?: string;
+  report?: string;
+  json?: boolean;
+}
+
+const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+const num = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
+
+/** One line per utterance: the headline figures of both modes. */
+export function evaluationTable(rows: ReadonlyArray<{ id: string; teacherForced: FidelityReport; freeRunning: FidelityReport }>): string {
+  const header = `${pad('utterance', 16)} ${['tf snr', 'tf seg_snr', 'tf mel', 'fr mel', 'fr lsd', 'fr level', 'fr snr', 'fr horizon', 'nf/clip'].map((h) => h.padStart(10)).join(' ')}`;
+  const line = (id: string, tf: FidelityReport, fr: FidelityReport): string =>
+    `${pad(id, 16)} ${[num(tf.snr_db), num(tf.seg_snr_db), num(tf.mel_dist_db), num(fr.mel_dist_db), num(fr.lsd_db), num(fr.level_err_db), num(fr.snr_db), String(Math.round(fr.drift_horizon)), `${fr.nonfinite}/${fr.clipped}`].map((c) => c.padStart(10)).join(' ')}`;
+  return [header, ...rows.map((r) => line(r.id, r.teacherForced, r.freeRunning))].join('\n');
+}
+
+/** `synth eval MODEL_DIR --data DIR`. */
+export function registerEvalCommand(program: Command, context: CliContext): void {
+  program
+    .command('eval')
+    .description('teacher-forced and free-running reconstructions of a set of utterances, with every fidelity figure')
+    .argument('<model-dir>', 'model bundle')
+    .requiredOption('--data <dir>', 'corpus folder')
+    .option('--split <name>', 'dev (the model\'s dev utterances, else the last 10% by name) | train | all (default dev)')
+    .option('--utterances <ids>', 'comma-separated utterance ids (instead of --split)')
+    .option('--seed <K>', 'seed samples from each recording (default: the model\'s k)')
+    .option('--rng-seed <s>', 'sampling seed (default 1)')
+    .option('--temperature <t>', 'free-running sampling temperature (default 1 for mu-law, the mean for mse)')
+    .option('--tf-temperature <t>', 'teacher-forced sampling temperature (default: as --temperature)')
+    .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
+    .option('--json', 'print JSON instead of the table')
+    .action(async (modelDir: string, flags: EvalFlags) => {
+      const split = parseChoice('--split', flags.split, ['dev', 'train', 'all'] as const) ?? 'dev';
+      const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true });
+      const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { min: 0, integer: true }) ?? 1;
+      const temperature = parseNumberOption('--temperature', flags.temperature, { min: 0, max: 100, exclusiveMin: true });
+      const tfTemperature = parseNumberOption('--tf-temperature', flags.tfTemperature, { min: 0, max: 100, exclusiveMin: true });
+      const { scanCorpus, selectUtterances } = await import('../../data/corpus/scan-corpus.js');
+      const { splitByName } = await import('../../data/corpus/split-corpus.js');
+      const { Engine } = await import('../../engine/engine.js');
+      const { evaluateUtterance, averageReports } = await import('../../report/evaluate-utterance.js');
+      const corpus = await scanCorpus(flags.data);
+      const engine = await Engine.load(modelDir);
+      try {
+        const manifest = engine.manifest;
+        let refs = corpus.utterances;
+        if (flags.utterances) refs = selectUtterances(corpus, flags.utterances.split(',').filter(Boolean));
+        else if (split !== 'all') {
+          const devIds = new Set(manifest.training.devUtterances);
+          const known = refs.filter((r) => devIds.has(r.id));
+          const dev = known.length > 0 ? known : splitByName(refs, 0.1).dev;
+          refs = split === 'dev' ? dev : refs.filter((r) => !dev.includes(r));
+        }
+        const prosody = manifest.spec.featureSet === 'prosody' ? (await import('../../data/features/prosody.js')).createProsodyExtractor(manifest.spec.sampleRateHz) : undefined;
+        const settings = {
+          rngSeed,
+          ...(seedSamples !== undefined ? { seedSamples } : {}),
+          ...(temperature !== undefined ? { temperature } : {}),
+          ...(tfTemperature !== undefined ? { teacherForcedTemperature: tfTemperature } : {}),
+          ...(prosody ? { prosodyOf: prosody.extract } : {}),
+        };
+        const results = [];
+        for (const ref of refs) {
+          const r = await evaluateUtterance(engine, ref, settings);
+          results.push(r);
+          if (!flags.json) context.stderr.write(`  ${r.id}: tf snr ${num(r.teacherForced.snr_db)} dB, fr mel ${num(r.freeRunning.mel_dist_db)} dB\n`);
+        }
+        const rows = results.map((r) => ({ id: r.id, teacherForced: r.teacherForced, freeRunning: r.freeRunning }));
+        const average = results.length > 0 ? { id: 'average', teacherForced: averageReports(results.map((r) => r.teacherForced)), freeRunning: averageReports(results.map((r) => r.freeRunning)) } : undefined;
+        const summary = { model: modelDir, data: flags.data, split: flags.utterances ? 'utterances' : split, settings: { rngSeed, seedSamples: seedSamples ?? manifest.spec.k, temperature: temperature ?? null, tfTemperature: tfTemperature ?? null }, utterances: rows, average };
+        if (flags.report) {
+          const { writeUtteranceFiles, writeHtmlReport, writeJson, figuresTable, mediaHtml } = await import('../../report/report-writer.js');
+          const sections = [{ heading: 'average', html: average ? figuresTable([['average', average.teacherForced], ['average', average.freeRunning]]) : '' }];
+          for (const r of results) {
+            const sub = r.id.replace(/[^\w.-]+/g, '_');
+            const files = await writeUtteranceFiles(join(flags.report, sub), r, manifest.spec.sampleRateHz);
+            sections.push({ heading: r.id, html: `${figuresTable([[r.id, r.teacherForced], [r.id, r.freeRunning]])}\n${mediaHtml(`${sub}/`, files)}` });
+          }
+          writeJson(join(flags.report, 'report.json'), summary);
+          await writeHtmlReport(join(flags.report, 'report.html'), `synth eval: ${modelDir}`, sections);
+        }
+        if (flags.json) context.stdout.write(`${JSON.stringify(summary)}\n`);
+        else context.stdout.write(`${evaluationTable(average ? [...rows, average] : rows)}\n`);
+      } finally {
+        await engine.dispose();
+      }
+    });
+}
+
+/** The training log of a bundle (train-log.jsonl), if it has one. */
+export function readTrainLog(dir: string): Array<{ step: number; trainLoss: number; devLoss: number | null }> {
+  try {
+    return readFileSync(join(dir, 'train-log.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  } catch {
+    return [];
+  }
+}
