@@ -239,7 +239,8 @@ export class Generator {
         g.firstGuardedSample = at;
         g.firstGuardedKind = 'nonfinite';
       }
-    } else if (Math.abs(raw) >= 1) {
+    } else if (this.model.head === 'mse' ? raw <= -1 || raw >= SAMPLE_MAX : Math.abs(raw) >= 1) {
+      // mse chunk graphs report the guarded value, so reaching a bound is what counts as clipped.
       g.clipped++;
       if (g.firstGuardedSample < 0) {
         g.firstGuardedSample = at;

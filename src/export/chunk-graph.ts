@@ -56,17 +56,25 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   const raw: string[] = [];
   let current = state;
   const gru = em.spec.cell === 'gru';
+  const guard = em.spec.head === 'mse';
   for (let j = 0; j < unroll; j++) {
     // Step j reads [window, fed_0..fed_{j-1}]; its weights hold zero rows for what fell out of the model's
     // window (one Concat per step instead of a Slice and a Concat). They are the body's own initializers:
     // onnxruntime pre-packs constant Gemm operands only in the graph that runs them.
-    const values = em.windowMatrix(j);
+    const values = em.windowMatrix(j, guard);
     const weights = gru ? em.constant(g, `wx${j}`, values, [k + j, GH]) : em.constant(g, `wxh${j}`, NetworkEmitter.stack(values, em.w('l0.w_hh')), [k + j + hidden, GH]);
     current = em.emitStep(g, [win, ...fedBack], gru ? weights : '', gru ? undefined : weights, cps[j] as string, current);
-    const out = em.emitHead(g, current.h[layers - 1] as string, outer.headW, outer.headB);
-    const sample = em.emitSample(g, out, draws[j]);
-    raw.push(sample.raw);
-    fedBack.push(teacherForced ? (truths[j] as string) : sample.fed);
+    const top = current.h[layers - 1] as string;
+    if (guard) {
+      // mse: the guarded sample in guard units, one fused Gemm + HardSigmoid (noise rides in the bias).
+      const u = em.emitGuardedMse(g, top, outer.headW, withDraws ? (draws[j] as string) : outer.headB);
+      raw.push(u);
+      fedBack.push(teacherForced ? (truths[j] as string) : u);
+    } else {
+      const sample = em.emitSample(g, em.emitHead(g, top, outer.headW, outer.headB), draws[j]);
+      raw.push(sample.raw);
+      fedBack.push(teacherForced ? (truths[j] as string) : sample.fed);
+    }
   }
   g.op('Identity', [cond], {}, `${prefix}cond_out`);
   const all = g.op('Concat', [win, ...fedBack], { axis: 1 });
@@ -110,26 +118,34 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   // The conditioning projection as one Gemm over all N*B rows: the same arithmetic (bias first, then the
   // products in order) as step.onnx, so that both graphs sample identically.
   const rows = g.op('Reshape', ['features', g.int64s([-1, featureWidth])]);
-  const projected = g.op('Gemm', [rows, em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH]), em.constant(g, 'l0.b')]);
+  // mse models run the loop in guard units u = (s - lo) / (hi - lo): windows, feedback and truth.
+  const guard = head === 'mse';
+  const bias = guard ? em.constant(g, 'l0.b_guard', em.guardUnitBias(), [GH]) : em.constant(g, 'l0.b');
+  const projected = g.op('Gemm', [rows, em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH]), bias]);
   const cond = g.op('Reshape', [projected, g.op('Concat', [g.op('Slice', [g.op('Shape', ['features']), g.int64s([0]), g.int64s([2])]), g.int64s([GH])], { axis: 0 })]);
   const cp = toBlocks(g, cond, unroll, GH, true);
   const head0 = em.headWeights(g);
   let headW = head0.w;
   let headB = head0.b;
   let draws: string;
+  const span = SAMPLE_MAX - SAMPLE_MIN;
+  const toGuard = (x: string): string => (guard ? g.op('Mul', [g.op('Sub', [x, g.scalar(SAMPLE_MIN)]), g.scalar(1 / span)]) : x);
+  const fromGuard = (x: string, output?: string): string => g.op('Add', [g.op('Mul', [x, g.scalar(span)]), g.scalar(SAMPLE_MIN)], {}, output);
   if (head === 'mse') {
+    // The head's bias per step: b * s plus the Gaussian noise (so sampling adds no node to the loop).
     const sigmaAudio = em.sigma * em.inputScale;
-    draws = toBlocks(g, g.op('Mul', [em.emitProbit(g, 'uniforms'), g.op('Mul', ['temperature', g.scalar(sigmaAudio)])]), unroll, 1, false);
+    const noise = g.op('Mul', [em.emitProbit(g, 'uniforms'), g.op('Mul', ['temperature', g.scalar(sigmaAudio)])]);
+    draws = toBlocks(g, g.op('Add', [noise, headB]), unroll, 1, false);
   } else {
     draws = toBlocks(g, 'uniforms', unroll, 1, false);
     headW = g.op('Div', [headW, 'temperature']);
     headB = g.op('Div', [headB, 'temperature']);
   }
-  const truth = toBlocks(g, 'truth', unroll, 1, false);
+  const truth = toBlocks(g, toGuard('truth'), unroll, 1, false);
   const trips = g.op('Div', [g.op('Gather', [g.op('Shape', ['features']), g.int64s([0], [])], { axis: 0 }), g.int64s([unroll], [])]);
   const keepGoing = g.bool(true);
   const state = splitState(g, em, 'state');
-  const carried = ['window', ...stateParts(state)];
+  const carried = [toGuard('window'), ...stateParts(state)];
   const outer: OuterNames = { cp, draws, truth, headW, headB };
   const outputNames = (prefix: string): string[] => {
     const names = [`${prefix}win_final`];
@@ -169,9 +185,14 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
     if (em.spec.cell === 'lstm' && idx % 2 === 1) finalState.c.push(t);
     else finalState.h.push(t);
   });
-  g.op('Identity', [winFinal], {}, 'window_out');
+  if (guard) fromGuard(winFinal, 'window_out');
+  else g.op('Identity', [winFinal], {}, 'window_out');
   packState(g, finalState, 'state_out');
-  fromBlocks(g, rawAll, 'raw');
+  if (guard) {
+    // mse: the loop's values are already guarded; raw and samples are the same.
+    fromBlocks(g, rawAll, 'raw_guard');
+    fromGuard('raw_guard', 'raw');
+  } else fromBlocks(g, rawAll, 'raw');
   g.op('Clip', ['raw', g.scalar(SAMPLE_MIN), g.scalar(SAMPLE_MAX)], {}, 'samples');
   g.output('samples', FLOAT, ['N', 'B']);
   g.output('raw', FLOAT, ['N', 'B']);

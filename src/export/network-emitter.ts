@@ -55,19 +55,43 @@ export class NetworkEmitter {
    * [window (k columns, oldest first), fed_0 .. fed_{j-1}] in audio units and the model sees the last k of
    * it divided by the input scale (folded in here, so the graphs need no scaling nodes).
    */
-  windowMatrix(j: number): Float32Array {
+  windowMatrix(j: number, guardUnits = false): Float32Array {
     const { k } = this.spec;
     const GH = this.gates * this.H;
     const wWin = this.w('l0.w_win');
     const rows = k + j;
     const out = new Float32Array(rows * GH);
-    const inv = 1 / this.inputScale;
+    // In guard units (u = (s - lo) / (hi - lo), see guardUnitBias) each sample row is scaled by hi - lo.
+    const inv = (guardUnits ? SAMPLE_MAX - SAMPLE_MIN : 1) / this.inputScale;
     for (let row = 0; row < rows; row++) {
       const position = row - j; // index in the model's window; negative = too old
       if (position < 0) continue;
       for (let c = 0; c < GH; c++) out[row * GH + c] = (wWin[position * GH + c] as number) * inv;
     }
     return out;
+  }
+
+  /**
+   * Layer 0's bias when the window holds guard units u = (s - lo) / (hi - lo) instead of samples s: the
+   * offset lo of every window position moves into the bias (the same for every step, as the window always
+   * has k positions).
+   */
+  guardUnitBias(): Float32Array {
+    const GH = this.gates * this.H;
+    const wWin = this.w('l0.w_win');
+    const out = this.w('l0.b').slice();
+    for (let row = 0; row < this.spec.k; row++) for (let c = 0; c < GH; c++) out[c] = (out[c] as number) + ((wWin[row * GH + c] as number) * SAMPLE_MIN) / this.inputScale;
+    return out;
+  }
+
+  /**
+   * mse head in guard units: u = HardSigmoid(h w s + c) = clip(z, lo, hi) mapped to [0, 1]. onnxruntime fuses
+   * Gemm and HardSigmoid (it does not fuse Clip), so the guard costs no node of its own. `bias` [B,1] or
+   * [1] holds b * s plus any Gaussian noise.
+   */
+  emitGuardedMse(g: GraphBuilder, hTop: string, headW: string, bias: string): string {
+    const span = SAMPLE_MAX - SAMPLE_MIN;
+    return g.op('HardSigmoid', [g.op('Gemm', [hTop, headW, bias])], { alpha: { float: 1 / span }, beta: { float: -SAMPLE_MIN / span } });
   }
 
   /** The head in audio units: mse outputs are scaled by the input scale; mulaw logits are unchanged. */

@@ -236,7 +236,6 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
       if (wav.closeSync) wav.closeSync();
       else await sink.close();
     }
-    metricsFile?.end();
 
     // Summary over what was produced.
     const producedUntil = end ? plan.lengthSamples : Math.max(plan.seed.length, Math.round((latest?.audioSeconds ?? 0) * rate) + plan.seed.length);
@@ -283,6 +282,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     };
     if (metrics.kind === 'json') emitJson(summary);
     else context.stderr.write(formatSummary(summary));
+    if (metricsFile) await new Promise<void>((resolve) => metricsFile.end(resolve));
     if (outcome === 'signal' && interruptedBy) throw new InterruptedRun(interruptedBy === 'SIGINT' ? EXIT_CODES.sigint : EXIT_CODES.sigterm);
   } finally {
     await engine.dispose();

@@ -1,5 +1,5 @@
 import wavefile from 'wavefile';
-import { FormatError } from '../../core/errors.js';
+import { FormatError, MismatchError } from '../../core/errors.js';
 import type { Audio, ReadAudioOptions } from './audio.js';
 import { selectChannelIndex } from './channel-select.js';
 
@@ -133,7 +133,7 @@ export function readRiffWav(bytes: Uint8Array, path: string, options: ReadAudioO
 
 export function assertSampleRate(path: string, actualHz: number, expectedHz: number): void {
   if (actualHz !== expectedHz) {
-    throw new FormatError({
+    throw new MismatchError({
       code: 'E_SAMPLE_RATE',
       where: path,
       message: `sample rate is ${actualHz} Hz, but ${expectedHz} Hz is needed`,

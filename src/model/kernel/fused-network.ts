@@ -1,7 +1,7 @@
 import type { FeatureLayout } from '../../data/features/feature-layout.js';
 import type { BatchShape, TrainingBatch } from '../../data/features/stream-batcher.js';
 import { gateCount, outputWidth, parameterShapes, type ModelSpec, type Weights } from '../model-spec.js';
-import { TrainingKernel, type KernelExports } from './training-kernel.js';
+import { compileBestKernel, TrainingKernel, type KernelExports } from './training-kernel.js';
 
 const CELL_CODE = { rnn: 0, gru: 1, lstm: 2 } as const;
 
@@ -56,7 +56,7 @@ export class FusedNetwork {
     readonly spec: ModelSpec,
     readonly layout: FeatureLayout,
     readonly shape: BatchShape,
-    module: WebAssembly.Module = TrainingKernel.compile(),
+    module: WebAssembly.Module = compileBestKernel().module,
   ) {
     const kernel = new TrainingKernel(module);
     this.kernel = kernel;

@@ -14,6 +14,7 @@ import { mulawDecode } from '../../dsp/mulaw.js';
 import { writeBundle } from '../bundle-writer.js';
 import { initWeights } from '../init-weights.js';
 import { FusedNetwork } from '../kernel/fused-network.js';
+import { compileBestKernel } from '../kernel/training-kernel.js';
 import { parameterShapes, validateSpec, type ModelSpec, type Weights } from '../model-spec.js';
 import { loadTf, type BackendName } from '../tf-backend.js';
 import { AdamOptimizer } from './adam-optimizer.js';
@@ -175,10 +176,12 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
 
   const loaded = await loadTf(options.backend);
   const { tf } = loaded;
-  const kernelName = config.kernel === 'auto' ? (loaded.backend === 'tensorflow' ? 'tfjs' : 'fused') : config.kernel;
-  const fused = kernelName === 'fused' ? new FusedNetwork(spec, layout, shape) : undefined;
-  const reference = kernelName === 'tfjs' ? new ReferenceTrainer(tf, spec, layout, shape) : undefined;
-  const devNet = devBatcher ? new FusedNetwork(spec, layout, shape) : undefined;
+  const kernelPath = config.kernel === 'auto' ? (loaded.backend === 'tensorflow' ? 'tfjs' : 'fused') : config.kernel;
+  const compiled = kernelPath === 'fused' || devBatcher ? compileBestKernel() : undefined;
+  const kernelName = kernelPath === 'fused' ? `fused wasm ${compiled?.variant}` : 'tfjs autodiff';
+  const fused = kernelPath === 'fused' ? new FusedNetwork(spec, layout, shape, compiled?.module) : undefined;
+  const reference = kernelPath === 'tfjs' ? new ReferenceTrainer(tf, spec, layout, shape) : undefined;
+  const devNet = devBatcher ? new FusedNetwork(spec, layout, shape, compiled?.module) : undefined;
   const optimizer = new AdamOptimizer(tf, weights);
 
   let globalStep = 0;

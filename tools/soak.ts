@@ -1,0 +1,54 @@
+/**
+ * Soak test (not in the default test run): synthesize 10 minutes of audio in chunk mode to a WAV file and to
+ * /dev/null (raw PCM on stdout), sampling the CLI's RSS every second; then 100 back-to-back syntheses in one
+ * process through the Engine API, checking that sessions and memory do not leak.
+ *   npx tsx tools/soak.ts [--model DIR] [--minutes M] [--runs N]
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { lastValueFrom, reduce } from 'rxjs';
+import { buildPhoneTrack } from '../src/data/features/phone-track.js';
+import { PHONE_SETS } from '../src/data/phones/phone-sets.js';
+import { Engine } from '../src/engine/engine.js';
+import { DEFAULT_MODEL_DIR } from '../src/cli/default-model.js';
+import { tempDir } from '../test/helpers/fixtures.js';
+import { machineInfo, round } from './machine.js';
+import { longPhoneFile, runWithRss } from './rss-probe.js';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? (process.argv[i + 1] as string) : fallback;
+};
+const model = arg('--model', DEFAULT_MODEL_DIR);
+const minutes = Number(arg('--minutes', '10'));
+const runs = Number(arg('--runs', '100'));
+const dir = tempDir('synth-soak-');
+const phones = longPhoneFile(dir, minutes * 60);
+const machine = machineInfo();
+console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}; model ${model}`);
+
+const flat = (t: { startMb: number; peakMb: number; endMb: number; samples: number[] }): string => {
+  const half = t.samples.slice(Math.floor(t.samples.length / 2));
+  return `RSS start ${round(t.startMb, 1)} MB, peak ${round(t.peakMb, 1)} MB, end ${round(t.endMb, 1)} MB, second-half range ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`;
+};
+const wav = join(dir, 'soak.wav');
+const toFile = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', wav, '--metrics', 'json=' + join(dir, 'm.jsonl')]);
+console.log(`${minutes} min to a WAV file: exit ${toFile.code}, ${round(toFile.seconds, 1)} s wall; ${flat(toFile)}`);
+const toNull = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', '-', '--metrics', 'json=' + join(dir, 'm2.jsonl')], { stdoutTo: 'ignore' });
+console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round(toNull.seconds, 1)} s wall; ${flat(toNull)}`);
+
+// 100 back-to-back syntheses in one process.
+const engine = await Engine.load(model);
+const track = buildPhoneTrack([{ startSample: 0, endSample: 8000, phone: 'aa' }, { startSample: 8000, endSample: 16000, phone: 's' }], PHONE_SETS[engine.manifest.spec.phoneSet], 16000);
+const rss: number[] = [];
+for (let i = 0; i < runs; i++) {
+  await lastValueFrom(engine.synthesize({ lengthSamples: 16000, seed: new Float32Array(0), track }, { rngSeed: i }).pipe(reduce((n) => n + 1, 0)));
+  if (i % 10 === 9) {
+    (globalThis as { gc?: () => void }).gc?.();
+    rss.push(process.memoryUsage().rss / 2 ** 20);
+  }
+}
+await engine.dispose();
+console.log(`${runs} back-to-back 1 s syntheses in one process: RSS every 10 runs ${rss.map((v) => round(v, 1)).join(', ')} MB (growth ${round((rss[rss.length - 1] as number) - (rss[0] as number), 1)} MB)`);
+rmSync(dir, { recursive: true, force: true });
+console.log(`RESULT ${JSON.stringify({ machine, backend: 'onnxruntime-node cpu', soak_minutes: minutes, rss_mb_start: round(toFile.startMb, 1), rss_mb_peak: round(Math.max(toFile.peakMb, toNull.peakMb), 1), rss_mb_after_10min: round(toFile.endMb, 1), rss_mb_after_10min_devnull: round(toNull.endMb, 1), repeated_runs: runs, repeated_runs_rss_growth_mb: round((rss[rss.length - 1] as number) - (rss[0] as number), 1) })}`);
