@@ -1,8 +1,8 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { extname } from 'node:path';
 import type { Command } from 'commander';
 import { connectable, filter, Subject, type Subscription } from 'rxjs';
-import { EXIT_CODES, OutputError, UsageError } from '../../core/errors.js';
+import { describeSystemError, EXIT_CODES, OutputError, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { parseChoice, parseNumberOption } from '../cli-errors.js';
 import { DEFAULT_MODEL_DIR } from '../default-model.js';
@@ -146,7 +146,20 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     }
 
     let metricsFile: WriteStream | undefined;
-    if (metrics.kind === 'json' && metrics.file) metricsFile = createWriteStream(metrics.file);
+    let jsonFailure: Error | undefined;
+    if (metrics.kind === 'json' && metrics.file) {
+      let fd: number;
+      try {
+        fd = openSync(metrics.file, 'w');
+      } catch (error) {
+        for (const { sink } of sinks) (sink as { abort?: () => void }).abort?.();
+        throw new OutputError({ code: 'E_WRITE', where: metrics.file, message: `cannot write the metrics file (${describeSystemError(error)})`, hint: 'check that the folder exists and is writable' });
+      }
+      metricsFile = createWriteStream('', { fd });
+      metricsFile.on('error', (error) => {
+        jsonFailure = error;
+      });
+    }
     const jsonOut: NodeJS.WritableStream | undefined = metrics.kind === 'json' ? (metricsFile ?? (stdoutCarriesAudio ? context.stderr : context.stdout)) : undefined;
     const emitJson = (obj: unknown): void => {
       jsonOut?.write(`${JSON.stringify(obj)}\n`);
@@ -283,6 +296,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     if (metrics.kind === 'json') emitJson(summary);
     else context.stderr.write(formatSummary(summary));
     if (metricsFile) await new Promise<void>((resolve) => metricsFile.end(resolve));
+    if (jsonFailure) throw new OutputError({ code: 'E_WRITE', where: metrics.file ?? 'metrics', message: `cannot write the metrics (${describeSystemError(jsonFailure)})` });
     if (outcome === 'signal' && interruptedBy) throw new InterruptedRun(interruptedBy === 'SIGINT' ? EXIT_CODES.sigint : EXIT_CODES.sigterm);
   } finally {
     await engine.dispose();

@@ -8,6 +8,8 @@ const { WaveFile } = wavefile;
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
+/** Highest sample rate we accept in a header (anything above is damage). */
+const MAX_SAMPLE_RATE_HZ = 768000;
 /** Data sizes that streaming writers put in the header when they do not know the length. */
 const STREAMING_SIZES = new Set([0, 0xffffffff]);
 
@@ -97,8 +99,8 @@ export function readRiffWav(bytes: Uint8Array, path: string, options: ReadAudioO
       hint: 'convert it with `sox IN.wav -e signed -b 16 OUT.wav`',
     });
   }
-  if (layout.sampleRateHz <= 0) {
-    throw new FormatError({ code: 'E_WAV_HEADER', where: path, message: `the header says a sample rate of ${layout.sampleRateHz} Hz` });
+  if (layout.sampleRateHz < 1 || layout.sampleRateHz > MAX_SAMPLE_RATE_HZ) {
+    throw new FormatError({ code: 'E_WAV_HEADER', where: path, message: `the header says a sample rate of ${layout.sampleRateHz} Hz (allowed 1 to ${MAX_SAMPLE_RATE_HZ})` });
   }
   const channelIndex = selectChannelIndex(path, layout.channelCount, options.channel);
   const frameBytes = (bitsPerSample / 8) * layout.channelCount;
@@ -107,7 +109,12 @@ export function readRiffWav(bytes: Uint8Array, path: string, options: ReadAudioO
   const data = bytes.subarray(layout.dataOffset, layout.dataOffset + frames * frameBytes);
   const wav = new WaveFile();
   const bitDepth = floatOk ? (bitsPerSample === 64 ? '64' : '32f') : String(bitsPerSample);
-  wav.fromScratch(layout.channelCount, layout.sampleRateHz, bitDepth, new Float64Array(0));
+  try {
+    wav.fromScratch(layout.channelCount, layout.sampleRateHz, bitDepth, new Float64Array(0));
+  } catch (error) {
+    // wavefile validates the format too; its words, our error.
+    throw new FormatError({ code: 'E_WAV_HEADER', where: path, message: `unsupported header (${(error as Error).message.replace(/\.$/, '')})` });
+  }
   // wavefile documents `data.samples` as the raw sample bytes; giving it our checked slice avoids a copy.
   const chunk = (wav as unknown as { data: { chunkId: string; chunkSize: number; samples: Uint8Array } }).data;
   chunk.chunkSize = data.length;

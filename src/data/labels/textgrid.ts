@@ -17,7 +17,8 @@ function tokenize(text: string, path: string): Token[] {
     if (c === '\n') {
       line++;
       i++;
-    } else if (c === ' ' || c === '\t' || c === '\r') {
+    } else if (/\s/.test(c)) {
+      // Any white space, form feeds included (a bare-word scan that stops on one would never advance).
       i++;
     } else if (c === '!') {
       while (i < n && text[i] !== '\n') i++;

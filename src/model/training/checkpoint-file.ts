@@ -41,12 +41,15 @@ export function decodeArrayFile<H>(bytes: Uint8Array, path: string): { header: H
     return fail('unreadable header');
   }
   const start = 12 + jsonLength + ((4 - ((12 + jsonLength) % 4)) % 4);
+  if (bytes.length < start || (bytes.length - start) % 4 !== 0) fail('the array data is truncated');
   const total = (bytes.length - start) / 4;
   // Copy the float region into its own aligned buffer (a Node Buffer may be a view into a shared pool).
   const copy = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.length));
   const arrays = new Map<string, Float32Array>();
-  for (const { name, offset, length } of parsed.arrays) {
-    if (offset + length > total) fail(`array ${name} runs past the end of the file`);
+  if (!parsed || !Array.isArray(parsed.arrays)) fail('the header has no array index');
+  for (const entry of parsed.arrays) {
+    const { name, offset, length } = (entry ?? {}) as { name: string; offset: number; length: number };
+    if (!Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0 || offset + length > total) fail(`array ${String(name)} runs past the end of the file`);
     arrays.set(name, copy.subarray(offset, offset + length));
   }
   return { header: parsed.header, arrays };
