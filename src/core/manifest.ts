@@ -13,10 +13,12 @@ export interface ManifestSpec {
   layers: number;
   head: 'mse' | 'mulaw';
   k: number;
-  featureSet: 'seed' | 'rich' | 'prosody';
+  featureSet: 'seed' | 'rich' | 'prosody' | 'prosody-energy';
   phoneSet: 'timit61' | 'timit39' | 'radio';
   sampleRateHz: number;
   levels: number;
+  /** The model works on s[n] - a s[n-1]; the engine de-emphasizes its output. Absent or 0: plain samples. */
+  preEmphasis?: number;
 }
 
 export interface ManifestFeatures {

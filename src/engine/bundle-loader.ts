@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { ModelError, describeSystemError } from '../core/errors.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type ManifestGraph, type ModelManifest } from '../core/manifest.js';
+import { FEATURE_SET_NAMES } from '../data/features/feature-layout.js';
 
 const { onnx } = onnxProto;
 
@@ -40,7 +41,7 @@ export function manifestProblems(m: unknown): string[] {
   need('spec.k', int, 'a positive integer');
   need('spec.sampleRateHz', int, 'a positive integer');
   need('spec.levels', int, 'a positive integer');
-  need('spec.featureSet', (v) => v === 'seed' || v === 'rich' || v === 'prosody', 'seed, rich or prosody');
+  need('spec.featureSet', (v) => typeof v === 'string' && (FEATURE_SET_NAMES as readonly string[]).includes(v), FEATURE_SET_NAMES.join(', '));
   need('spec.phoneSet', (v) => typeof v === 'string', 'a phone set name');
   need('features.phones', (v) => Array.isArray(v) && v.length > 0 && v.every((p) => typeof p === 'string'), 'a list of phone symbols');
   need('features.width', int, 'a positive integer');

@@ -41,6 +41,8 @@ export interface GeneratorModel {
   slots: string[];
   dense: string[];
   featureSet: string;
+  /** The model works on the pre-emphasized signal with this coefficient (0 = plain). */
+  preEmphasis: number;
 }
 
 export function generatorModelOf(manifest: ModelManifest & { graphs: NonNullable<ModelManifest['graphs']> }): GeneratorModel {
@@ -57,5 +59,6 @@ export function generatorModelOf(manifest: ModelManifest & { graphs: NonNullable
     slots: features.slots,
     dense: features.dense,
     featureSet: spec.featureSet,
+    preEmphasis: spec.preEmphasis ?? 0,
   };
 }

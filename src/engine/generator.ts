@@ -1,4 +1,5 @@
 import { Rng } from '../core/rng.js';
+import { DeEmphasizer, preEmphasize } from '../dsp/emphasis.js';
 import { probit } from '../dsp/probit.js';
 
 /** The guard's upper bound (int16 full scale); a sample there was clipped. */
@@ -38,6 +39,8 @@ export class GeneratorState {
   readonly recurrent: Float32Array;
   position = 0;
   readonly rngs: Rng[];
+  /** One de-emphasis filter per stream (used when the model works on the pre-emphasized signal). */
+  readonly deEmphasis: DeEmphasizer[];
   readonly guard: GuardCounts = { nonfinite: 0, clipped: 0, firstGuardedSample: -1, firstGuardedKind: null };
 
   constructor(
@@ -47,11 +50,14 @@ export class GeneratorState {
     this.window = new Float32Array(streams * model.k);
     this.recurrent = new Float32Array(streams * model.stateWidth);
     this.rngs = Array.from({ length: streams }, () => new Rng(0));
+    this.deEmphasis = Array.from({ length: streams }, () => new DeEmphasizer(model.preEmphasis));
   }
 
-  reset(plan: GenerationPlan, rngSeed: number): void {
+  /** `plan` holds what the model sees (pre-emphasized when it works that way); `played` the audio itself. */
+  reset(plan: GenerationPlan, rngSeed: number, played: GenerationPlan = plan): void {
     const { k } = this.model;
     const K = plan.seed.length;
+    for (const d of this.deEmphasis) d.reset(K > 0 ? (played.seed[K - 1] as number) : 0);
     this.window.fill(0);
     for (let b = 0; b < this.streams; b++) {
       // Fewer seed samples than k: the window starts with silence, as in training.
@@ -96,13 +102,18 @@ export class Generator {
   private readonly scratchDense: Float32Array;
   private chunkIndex = 0;
   private readonly maxChunk: number;
+  /** What the model sees: the plan, pre-emphasized when the model works that way. */
+  private readonly plan: GenerationPlan;
 
   constructor(
     private readonly sessions: ModelSessions,
     private readonly model: GeneratorModel,
-    private readonly plan: GenerationPlan,
+    private readonly played: GenerationPlan,
     private readonly settings: GenerationSettings,
   ) {
+    const a = model.preEmphasis;
+    const plan = a > 0 ? { ...played, seed: preEmphasize(played.seed, a), ...(played.truth ? { truth: preEmphasize(played.truth, a) } : {}) } : played;
+    this.plan = plan;
     const B = settings.streams;
     const U = model.unroll;
     this.maxChunk = Math.ceil(Math.max(settings.chunkSamples, settings.firstChunkSamples) / U) * U;
@@ -120,7 +131,7 @@ export class Generator {
   }
 
   reset(): void {
-    this.state.reset(this.plan, this.settings.rngSeed);
+    this.state.reset(this.plan, this.settings.rngSeed, this.played);
     this.writer.reset();
     this.chunkIndex = 0;
   }
@@ -184,6 +195,7 @@ export class Generator {
     copySanitized(out.window, state.window);
     copySanitized(out.state, state.recurrent);
     state.position += n;
+    this.toPlayed(samples, start);
     return { index: this.chunkIndex, startSample: start, samples, computeUs };
   }
 
@@ -227,7 +239,37 @@ export class Generator {
       }
     }
     state.position += n;
+    this.toPlayed(samples, start);
     return { index: this.chunkIndex, startSample: start, samples, computeUs, stepUs };
+  }
+
+  /**
+   * From the model's signal to the played one: de-emphasis (teacher-forced runs undo it with the true
+   * previous sample, so that they measure the model's prediction alone), then the output guard.
+   */
+  private toPlayed(samples: Float32Array[], start: number): void {
+    const a = this.model.preEmphasis;
+    if (a <= 0) return;
+    const truth = this.played.truth;
+    samples.forEach((s, b) => {
+      if (this.settings.teacherForced && truth) {
+        for (let t = 0; t < s.length; t++) {
+          const at = start + t;
+          s[t] = (s[t] as number) + a * (at > 0 && at - 1 < truth.length ? (truth[at - 1] as number) : 0);
+        }
+      } else (this.state.deEmphasis[b] as DeEmphasizer).process(s);
+      for (let t = 0; t < s.length; t++) {
+        const v = s[t] as number;
+        if (Math.abs(v) >= 1) {
+          this.state.guard.clipped++;
+          if (this.state.guard.firstGuardedSample < 0) {
+            this.state.guard.firstGuardedSample = start + t;
+            this.state.guard.firstGuardedKind = 'clipped';
+          }
+        }
+        s[t] = clampSample(v);
+      }
+    });
   }
 
   /** Count a guarded prediction and return the value to play (never NaN). */

@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { FormatError, InputError, MismatchError, UsageError, describeSystemError } from '../core/errors.js';
 import type { ModelManifest } from '../core/manifest.js';
 import { readAudioFile } from '../data/audio/read-audio.js';
+import { usesRecording } from '../data/features/feature-layout.js';
 import { buildPhoneTrack, type ProsodyTrack } from '../data/features/phone-track.js';
 import { completeSegmentation, silenceSymbolOf } from '../data/labels/complete-segmentation.js';
 import type { LabelFormat, PhoneSegment } from '../data/labels/label-types.js';
@@ -83,7 +84,7 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
   const warnings = [...labels.warnings];
   let wavPath = input.wavPath;
   if (wavPath === undefined) wavPath = findRecording(input.phonesPath).found;
-  const needsRecording = K > 0 || manifest.spec.featureSet === 'prosody';
+  const needsRecording = K > 0 || usesRecording(manifest.spec.featureSet);
   if (wavPath === undefined && needsRecording) {
     const tried = findRecording(input.phonesPath).tried.slice(0, 2).join(', ');
     throw new MismatchError({
@@ -122,8 +123,8 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
       hint: `use at most ${audio.samples.length}`,
     });
   }
-  const prosody = manifest.spec.featureSet === 'prosody' && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
-  if (manifest.spec.featureSet === 'prosody' && !prosody) {
+  const prosody = usesRecording(manifest.spec.featureSet) && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
+  if (usesRecording(manifest.spec.featureSet) && !prosody) {
     throw new MismatchError({ code: 'E_PROSODY', message: 'this model needs prosody features and no pitch tracker was given' });
   }
   return {

@@ -7,21 +7,18 @@ export const CHUNK_IO = {
   outputs: ['samples', 'raw', 'window_out', 'state_out'],
 } as const;
 
-/** [N, B, W] (or [N, B] with W = 1) -> [N/U, B, U*W]: step j of iteration i is columns j*W..(j+1)*W. */
-function toBlocks(g: GraphBuilder, x: string, unroll: number, width: number, rank3: boolean): string {
-  const bn = g.op('Transpose', [x], { perm: rank3 ? [1, 0, 2] : [1, 0] });
-  const blocks = g.op('Reshape', [bn, g.int64s([0, -1, unroll * width])]);
-  return g.op('Transpose', [blocks], { perm: [1, 0, 2] });
-}
-
-/** [N/U, B, U] -> [N, B]. */
-function fromBlocks(g: GraphBuilder, x: string, output: string): void {
-  const bnu = g.op('Transpose', [x], { perm: [1, 0, 2] });
-  const bn = g.op('Reshape', [bnu, g.int64s([0, -1])]);
-  g.op('Transpose', [bn], { perm: [1, 0] }, output);
+/**
+ * Row-major [N*B, W] -> [N/U, U*B, W]: a reshape, no copy. Iteration i gathers its U*B rows; splitting them
+ * along axis 0 gives step j's [B, W] (rows are time-major, so no transpose is ever needed).
+ */
+function toBlocks(g: GraphBuilder, rows: string, blockShape: string): string {
+  return g.op('Reshape', [rows, blockShape]);
 }
 
 interface OuterNames {
+  /** mulaw head weights without the temperature, for mean decoding. */
+  meanW: string;
+  meanB: string;
   cp: string;
   draws: string;
   truth: string;
@@ -34,6 +31,7 @@ interface OuterNames {
  * (teacher-forced). Everything is in audio units (the input scale is folded into the weights).
  */
 function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, withDraws: boolean, outer: OuterNames, prefix: string): GraphBuilder {
+  // Each iteration: Gather the iteration's U*B rows, Split them into U steps of [B, .].
   const { k, hidden, layers } = em.spec;
   const GH = em.gates * hidden;
   const g = new GraphBuilder(`${prefix}body`, prefix);
@@ -47,7 +45,7 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   }
   const split = (tensor: string): string[] => {
     const row = g.op('Gather', [tensor, i], { axis: 0 });
-    return unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 1 });
+    return unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 });
   };
   const cps = split(outer.cp);
   const draws = withDraws ? split(outer.draws) : [];
@@ -70,10 +68,15 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
       const u = em.emitGuardedMse(g, top, outer.headW, withDraws ? (draws[j] as string) : outer.headB);
       raw.push(u);
       fedBack.push(teacherForced ? (truths[j] as string) : u);
-    } else {
+    } else if (withDraws) {
       const sample = em.emitSample(g, em.emitHead(g, top, outer.headW, outer.headB), draws[j]);
       raw.push(sample.raw);
       fedBack.push(teacherForced ? (truths[j] as string) : sample.fed);
+    } else {
+      // mulaw at temperature 0: the expected value (unscaled logits).
+      const value = em.emitMean(g, em.emitHead(g, top, outer.meanW, outer.meanB));
+      raw.push(value);
+      fedBack.push(teacherForced ? (truths[j] as string) : value);
     }
   }
   g.op('Identity', [cond], {}, `${prefix}cond_out`);
@@ -85,15 +88,15 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   };
   current.h.forEach((h, l) => carry(h, `${prefix}h${l}_out`));
   current.c.forEach((c, l) => carry(c, `${prefix}c${l}_out`));
-  // Only raw values leave the loop; the guarded samples are the same values clipped, done once outside.
-  g.op('Concat', raw, { axis: 1 }, `${prefix}raw_out`);
+  // Only raw values leave the loop ([U*B, 1], step-major); the guarded samples are clipped once outside.
+  g.op('Concat', raw, { axis: 0 }, `${prefix}raw_out`);
   g.output(`${prefix}cond_out`, BOOL, []);
   g.output(`${prefix}win_out`, FLOAT, ['B', k]);
   current.h.forEach((_, l) => {
     g.output(`${prefix}h${l}_out`, FLOAT, ['B', hidden]);
     if (current.c[l]) g.output(`${prefix}c${l}_out`, FLOAT, ['B', hidden]);
   });
-  g.output(`${prefix}raw_out`, FLOAT, ['B', unroll]);
+  g.output(`${prefix}raw_out`, FLOAT, ['UB', 1]);
   return g;
 }
 
@@ -104,7 +107,7 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
  * `teacher_forcing` switches (If) to a body that feeds back `truth` [N,B] instead. Per-frame work (the
  * conditioning projection, the noise, the temperature) is done once per call, outside the loop.
  */
-export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number): { graph: GraphBuilder; nodesPerSample: number } {
+export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number, layout: { slots: number; phones: number; dense: number }): { graph: GraphBuilder; nodesPerSample: number } {
   const { k, hidden, head, layers } = em.spec;
   const GH = em.gates * hidden;
   const g = new GraphBuilder('chunk', 'g_');
@@ -115,15 +118,17 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   g.input('temperature', FLOAT, []);
   g.input('truth', FLOAT, ['N', 'B']);
   g.input('teacher_forcing', BOOL, []);
-  // The conditioning projection as one Gemm over all N*B rows: the same arithmetic (bias first, then the
-  // products in order) as step.onnx, so that both graphs sample identically.
-  const rows = g.op('Reshape', ['features', g.int64s([-1, featureWidth])]);
-  // mse models run the loop in guard units u = (s - lo) / (hi - lo): windows, feedback and truth.
+  // Block shapes [-1, U*B, W] from the batch size B of this call.
+  const batch = g.op('Slice', [g.op('Shape', ['features']), g.int64s([1]), g.int64s([2])]);
+  const unrolledBatch = g.op('Mul', [batch, g.int64s([unroll])]);
+  const blockShape = (width: number): string => g.op('Concat', [g.int64s([-1]), unrolledBatch, g.int64s([width])], { axis: 0 });
+  // Per-frame work, once per call over all N*B rows: the conditioning projection (the same ops, in the
+  // same order, as step.onnx, so both sample identically). mse models run the loop in guard units
+  // u = (s - lo) / (hi - lo): windows, feedback and truth.
   const guard = head === 'mse';
-  const bias = guard ? em.constant(g, 'l0.b_guard', em.guardUnitBias(), [GH]) : em.constant(g, 'l0.b');
-  const projected = g.op('Gemm', [rows, em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH]), bias]);
-  const cond = g.op('Reshape', [projected, g.op('Concat', [g.op('Slice', [g.op('Shape', ['features']), g.int64s([0]), g.int64s([2])]), g.int64s([GH])], { axis: 0 })]);
-  const cp = toBlocks(g, cond, unroll, GH, true);
+  const rows = g.op('Reshape', ['features', g.int64s([-1, featureWidth])]);
+  const cp = toBlocks(g, em.emitConditioning(g, rows, guard ? em.guardUnitBias() : em.w('l0.b'), layout), blockShape(GH));
+  const column = (x: string): string => g.op('Reshape', [x, g.int64s([-1, 1])]);
   const head0 = em.headWeights(g);
   let headW = head0.w;
   let headB = head0.b;
@@ -135,18 +140,18 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
     // The head's bias per step: b * s plus the Gaussian noise (so sampling adds no node to the loop).
     const sigmaAudio = em.sigma * em.inputScale;
     const noise = g.op('Mul', [em.emitProbit(g, 'uniforms'), g.op('Mul', ['temperature', g.scalar(sigmaAudio)])]);
-    draws = toBlocks(g, g.op('Add', [noise, headB]), unroll, 1, false);
+    draws = toBlocks(g, column(g.op('Add', [noise, headB])), blockShape(1));
   } else {
-    draws = toBlocks(g, 'uniforms', unroll, 1, false);
+    draws = toBlocks(g, column('uniforms'), blockShape(1));
     headW = g.op('Div', [headW, 'temperature']);
     headB = g.op('Div', [headB, 'temperature']);
   }
-  const truth = toBlocks(g, toGuard('truth'), unroll, 1, false);
+  const truth = toBlocks(g, column(toGuard('truth')), blockShape(1));
   const trips = g.op('Div', [g.op('Gather', [g.op('Shape', ['features']), g.int64s([0], [])], { axis: 0 }), g.int64s([unroll], [])]);
   const keepGoing = g.bool(true);
   const state = splitState(g, em, 'state');
   const carried = [toGuard('window'), ...stateParts(state)];
-  const outer: OuterNames = { cp, draws, truth, headW, headB };
+  const outer: OuterNames = { meanW: head0.w, meanB: head0.b, cp, draws, truth, headW, headB };
   const outputNames = (prefix: string): string[] => {
     const names = [`${prefix}win_final`];
     for (let l = 0; l < layers; l++) {
@@ -155,28 +160,33 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
     }
     return [...names, `${prefix}raw_all`];
   };
+  // Node counts of the loop each head runs by default: mse the mean, mulaw sampling.
   let perIteration = 0;
   const loopGraph = (teacherForced: boolean, withDraws: boolean): { graph: GraphBuilder; outputs: string[] } => {
     const prefix = `${teacherForced ? 't' : 'f'}${withDraws ? 'd' : ''}_`;
     const body = buildBody(em, unroll, teacherForced, withDraws, outer, prefix);
-    if (!teacherForced) perIteration = body.nodeCount;
+    if (!teacherForced && withDraws === (head === 'mulaw')) perIteration = body.nodeCount;
     const bg = new GraphBuilder(`${prefix}branch`, `${prefix}b_`);
     const outputs = outputNames(prefix);
     bg.node('Loop', [trips, keepGoing, ...carried], outputs.length, { body }, outputs);
     outputs.forEach((o) => bg.output(o, FLOAT));
     return { graph: bg, outputs };
   };
-  const forced = loopGraph(true, true);
-  let free = loopGraph(false, true);
-  if (head === 'mse') {
-    // The mse head samples only above temperature 0; the plain body saves a node per step.
-    const plain = loopGraph(false, false);
-    const choose = new GraphBuilder('free_branch', 'fc_');
-    const outs = plain.outputs.map((o) => `fc_${o}`);
-    choose.node('If', [g.op('Greater', ['temperature', g.scalar(0)])], outs.length, { then_branch: free.graph, else_branch: plain.graph }, outs);
-    outs.forEach((o) => choose.output(o, FLOAT));
-    free = { graph: choose, outputs: outs };
-  }
+  // Temperature above 0 samples; 0 decodes deterministically (mse: the mean, without the noise node;
+  // mulaw: the expected value). Teacher-forced and free-running each get both loops.
+  const sampling = g.op('Greater', ['temperature', g.scalar(0)]);
+  const choose = (teacherForced: boolean): { graph: GraphBuilder; outputs: string[] } => {
+    const sampled = loopGraph(teacherForced, true);
+    const deterministic = loopGraph(teacherForced, false);
+    const prefix = teacherForced ? 'tc_' : 'fc_';
+    const chooser = new GraphBuilder(`${prefix}branch`, prefix);
+    const outs = deterministic.outputs.map((o) => `${prefix}${o}`);
+    chooser.node('If', [sampling], outs.length, { then_branch: sampled.graph, else_branch: deterministic.graph }, outs);
+    outs.forEach((o) => chooser.output(o, FLOAT));
+    return { graph: chooser, outputs: outs };
+  };
+  const forced = choose(true);
+  const free = choose(false);
   const results = g.node('If', ['teacher_forcing'], free.outputs.length, { then_branch: forced.graph, else_branch: free.graph });
   const [winFinal, ...rest] = results as [string, ...string[]];
   const rawAll = rest[rest.length - 1] as string;
@@ -188,11 +198,10 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   if (guard) fromGuard(winFinal, 'window_out');
   else g.op('Identity', [winFinal], {}, 'window_out');
   packState(g, finalState, 'state_out');
-  if (guard) {
-    // mse: the loop's values are already guarded; raw and samples are the same.
-    fromBlocks(g, rawAll, 'raw_guard');
-    fromGuard('raw_guard', 'raw');
-  } else fromBlocks(g, rawAll, 'raw');
+  // [N/U, U*B, 1] back to [N, B]: a reshape (the rows are in time order).
+  const perSample = g.op('Reshape', [rawAll, g.op('Concat', [g.int64s([-1]), batch], { axis: 0 })]);
+  if (guard) fromGuard(perSample, 'raw'); // mse: the loop's values are already guarded; raw and samples agree
+  else g.op('Identity', [perSample], {}, 'raw');
   g.op('Clip', ['raw', g.scalar(SAMPLE_MIN), g.scalar(SAMPLE_MAX)], {}, 'samples');
   g.output('samples', FLOAT, ['N', 'B']);
   g.output('raw', FLOAT, ['N', 'B']);

@@ -40,8 +40,9 @@ export async function exportBundle(dir: string, options: ExportOptions = {}): Pr
   const sigma = manifest.sampling.sigma ?? 0;
   const em = new NetworkEmitter(manifest.spec, weights, manifest.normalization.inputScale, sigma);
   const F = manifest.features.width;
-  const step = buildStepGraph(em, F);
-  const chunk = buildChunkGraph(em, F, unroll);
+  const layout = { slots: manifest.features.slots.length, phones: manifest.features.phones.length, dense: manifest.features.dense.length };
+  const step = buildStepGraph(em, F, layout);
+  const chunk = buildChunkGraph(em, F, unroll, layout);
   const version = options.producerVersion ?? '';
   const doc = `${manifest.spec.cell}-${manifest.spec.hidden} ${manifest.spec.head} k=${manifest.spec.k} features=${manifest.spec.featureSet}`;
   const stepBytes = encodeModel(step, version, `step: one sample; ${doc}`);

@@ -40,16 +40,6 @@ export class NetworkEmitter {
     return v.values;
   }
 
-  /** W_cond [F, GH]: embedding rows (the one-hot block) then dense-feature rows. */
-  conditioningMatrix(): Float32Array {
-    const emb = this.w('l0.emb');
-    const dense = this.weights.has('l0.w_dense') ? this.w('l0.w_dense') : new Float32Array(0);
-    const out = new Float32Array(emb.length + dense.length);
-    out.set(emb, 0);
-    out.set(dense, emb.length);
-    return out;
-  }
-
   /**
    * Layer 0's weight for the sample part of its input at unrolled step j: the input is
    * [window (k columns, oldest first), fed_0 .. fed_{j-1}] in audio units and the model sees the last k of
@@ -216,6 +206,38 @@ export class NetworkEmitter {
     const below = g.op('Cast', [g.op('Less', [cdf, noiseOrUniform as string])], { to: FLOAT });
     const fed = g.op('Gemm', [below, diffName, first]);
     return { fed, raw: fed };
+  }
+
+  /**
+   * The conditioning projection of `features` [R, F] with bias: each one-hot block picks its row of the
+   * embedding table (ArgMax + Gather: a copy, not a product), the dense features go through a small
+   * MatMul. `bias` is folded into the first table. step.onnx and chunk.onnx both use this, in the same
+   * order of additions, so their results are bit-identical.
+   */
+  emitConditioning(g: GraphBuilder, features: string, bias: Float32Array, layout: { slots: number; phones: number; dense: number }): string {
+    const GH = this.gates * this.H;
+    const emb = this.w('l0.emb');
+    const V = layout.phones;
+    let acc: string | undefined;
+    for (let s = 0; s < layout.slots; s++) {
+      const table = emb.slice(s * V * GH, (s + 1) * V * GH);
+      if (s === 0) for (let v = 0; v < V; v++) for (let c = 0; c < GH; c++) table[v * GH + c] = (table[v * GH + c] as number) + (bias[c] as number);
+      const block = layout.slots === 1 && layout.dense === 0 ? features : g.op('Slice', [features, g.int64s([s * V]), g.int64s([(s + 1) * V]), g.int64s([1])]);
+      const index = g.op('ArgMax', [block], { axis: 1, keepdims: 0 });
+      const rows = g.op('Gather', [this.constant(g, `table${s}`, table, [V, GH]), index], { axis: 0 });
+      acc = acc ? g.op('Add', [acc, rows]) : rows;
+    }
+    if (layout.dense > 0) {
+      const dense = g.op('Slice', [features, g.int64s([layout.slots * V]), g.int64s([layout.slots * V + layout.dense]), g.int64s([1])]);
+      acc = g.op('Add', [acc as string, g.op('MatMul', [dense, this.constant(g, 'l0.w_dense')])]);
+    }
+    return acc as string;
+  }
+
+  /** mulaw, deterministic: the expected value of the predicted distribution (softmax(logits) . table). */
+  emitMean(g: GraphBuilder, logits: string): string {
+    const table = this.constant(g, 'mulaw.table', mulawTable(this.spec.levels), [this.spec.levels, 1]);
+    return g.op('MatMul', [g.op('Softmax', [logits], { axis: 1 }), table]);
   }
 
   /** Elementwise probit of uniforms (any shape), as dsp/probit.ts computes it. */

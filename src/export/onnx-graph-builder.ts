@@ -115,12 +115,19 @@ export class GraphBuilder {
     return this.node(opType, inputs, 1, attributes, output ? [output] : undefined)[0] as string;
   }
 
-  /** Rename a tensor produced in this graph (so a body output needs no Identity node). */
+  /**
+   * Rename a tensor produced in this graph (so a body output needs no Identity node), including where
+   * nested subgraphs (If, Loop bodies) read it from this outer scope.
+   */
   rename(from: string, to: string): void {
-    for (const node of this.nodes) {
-      node.output = node.output.map((o) => (o === from ? to : o));
-      node.input = node.input.map((i) => (i === from ? to : i));
-    }
+    const visit = (nodes: readonly NodeProto[]): void => {
+      for (const node of nodes) {
+        node.output = node.output.map((o) => (o === from ? to : o));
+        node.input = node.input.map((i) => (i === from ? to : i));
+        for (const a of node.attribute ?? []) if (a.g?.node) visit(a.g.node as NodeProto[]);
+      }
+    };
+    visit(this.nodes);
   }
 
   /** True if a node of this graph produces `name`. */

@@ -45,7 +45,7 @@ export function packState(g: GraphBuilder, state: StateNames, output: string): v
  * take `uniform` [B,1] and `temperature`. Outputs: the sample [B,1] (guarded), its raw value [B,1], the
  * prediction (mse: mean [B,1]; mulaw: logits [B,levels]) and the new state.
  */
-export function buildStepGraph(em: NetworkEmitter, featureWidth: number): GraphBuilder {
+export function buildStepGraph(em: NetworkEmitter, featureWidth: number, layout: { slots: number; phones: number; dense: number }): GraphBuilder {
   const { k, layers, hidden, head } = em.spec;
   const g = new GraphBuilder('step', 's_');
   g.input('window', FLOAT, ['B', k]);
@@ -57,7 +57,7 @@ export function buildStepGraph(em: NetworkEmitter, featureWidth: number): GraphB
     g.input('temperature', FLOAT, []);
   }
   const GH = em.gates * hidden;
-  const cp = g.op('Gemm', ['features', em.constant(g, 'cond', em.conditioningMatrix(), [featureWidth, GH]), em.constant(g, 'l0.b')]);
+  const cp = em.emitConditioning(g, 'features', em.w('l0.b'), layout);
   const state = splitState(g, em, 'state');
   const wx0 = em.windowMatrix(0);
   const gru = em.spec.cell === 'gru';
@@ -71,10 +71,19 @@ export function buildStepGraph(em: NetworkEmitter, featureWidth: number): GraphB
     sample = em.emitSample(g, out, 'noise');
     g.rename(out, 'prediction');
   } else {
-    // Temperature divides the head's weights, exactly as chunk.onnx does, so both sample identically.
-    const logits = em.emitHead(g, top, g.op('Div', [headW.w, 'temperature']), g.op('Div', [headW.b, 'temperature']));
-    sample = em.emitSample(g, logits, 'uniform');
-    g.op('Mul', [logits, 'temperature'], {}, 'prediction');
+    // Temperature above 0: sample (the temperature divides the head's weights, exactly as chunk.onnx does,
+    // so both sample identically); 0: the distribution's expected value.
+    const logits = em.emitHead(g, top, headW.w, headW.b);
+    g.rename(logits, 'prediction');
+    const sampled = new GraphBuilder('sampled', 'ss_');
+    const scaled = em.emitHead(sampled, top, sampled.op('Div', [headW.w, 'temperature']), sampled.op('Div', [headW.b, 'temperature']));
+    sampled.rename(em.emitSample(sampled, scaled, 'uniform').fed, 'ss_value');
+    sampled.output('ss_value', FLOAT);
+    const mean = new GraphBuilder('mean', 'sm_');
+    mean.rename(em.emitMean(mean, 'prediction'), 'sm_value');
+    mean.output('sm_value', FLOAT);
+    const value = g.node('If', [g.op('Greater', ['temperature', g.scalar(0)])], 1, { then_branch: sampled, else_branch: mean })[0] as string;
+    sample = { fed: value, raw: value };
   }
   g.rename(sample.fed, 'sample');
   if (sample.raw === sample.fed) g.op('Identity', ['sample'], {}, 'raw');

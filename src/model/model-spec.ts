@@ -20,6 +20,8 @@ export interface ModelSpec {
   sampleRateHz: number;
   /** Mu-law levels of the softmax head. */
   levels: number;
+  /** Pre-emphasis coefficient a of the modelled signal s[n] - a s[n-1] (0 = the plain waveform). */
+  preEmphasis?: number;
 }
 
 export function gateCount(cell: CellType): number {
@@ -41,6 +43,8 @@ export function validateSpec(spec: ModelSpec): void {
   if (!Number.isInteger(spec.layers) || spec.layers < 1 || spec.layers > 2) fail('--layers', `got ${spec.layers}, allowed 1 or 2`);
   if (!Number.isInteger(spec.k) || spec.k < 1 || spec.k > 4096) fail('--k', `got ${spec.k}, allowed an integer in [1, 4096]`);
   if (spec.head === 'mulaw' && spec.levels !== 256) fail('--levels', `got ${spec.levels}, allowed 256`);
+  const a = spec.preEmphasis ?? 0;
+  if (!(a >= 0 && a < 1)) fail('--pre-emphasis', `got ${a}, allowed [0, 1)`);
 }
 
 export interface ParameterShape {

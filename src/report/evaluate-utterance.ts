@@ -12,7 +12,10 @@ export interface EvaluationSettings {
   rngSeed: number;
   /** Sampling temperature for free-running (default: 1 for mulaw, 0 = the mean for mse). */
   temperature?: number;
-  /** Temperature for the teacher-forced run (default: the same). */
+  /**
+   * Temperature for the teacher-forced run. Default 0: the model's point prediction (the expected value of
+   * a mu-law distribution, the mean of an mse head): teacher-forced runs measure the model, not the sampler.
+   */
   teacherForcedTemperature?: number;
   prosodyOf?: (samples: Float32Array, sampleRateHz: number) => import('../data/features/phone-track.js').ProsodyTrack;
 }
@@ -66,7 +69,7 @@ export async function evaluateUtterance(engine: Engine, ref: UtteranceRef, setti
   const truth = plan.truth as Float32Array;
   const rate = manifest.spec.sampleRateHz;
   const base = { rngSeed: settings.rngSeed, mode: 'chunk' as const };
-  const tfTemperature = settings.teacherForcedTemperature ?? settings.temperature;
+  const tfTemperature = settings.teacherForcedTemperature ?? 0;
   const tf = await runToEnd(engine, plan, { ...base, teacherForced: true, ...(tfTemperature !== undefined ? { temperature: tfTemperature } : {}) });
   const fr = await runToEnd(engine, plan, { ...base, teacherForced: false, ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) });
   const report = (signal: SignalRun, mode: FidelityReport['mode']): FidelityReport =>

@@ -58,3 +58,17 @@ describe('probit', () => {
     expect(Number.isFinite(probit(1))).toBe(true);
   });
 });
+
+describe('pre-emphasis', () => {
+  it('de-emphasis inverts pre-emphasis, chunk by chunk', async () => {
+    const { preEmphasize, DeEmphasizer } = await import('../../src/dsp/emphasis.js');
+    const x = Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i / 7) * 0.5);
+    const e = preEmphasize(x, 0.85);
+    expect(e[1]).toBeCloseTo(x[1]! - 0.85 * x[0]!, 6);
+    const d = new DeEmphasizer(0.85);
+    const y = new Float32Array(1000);
+    y.set(d.process(e.slice(0, 300)), 0);
+    y.set(d.process(e.slice(300)), 300);
+    for (let i = 0; i < 1000; i++) expect(y[i]).toBeCloseTo(x[i]!, 5);
+  });
+});

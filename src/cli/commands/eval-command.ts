@@ -40,7 +40,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--seed <K>', 'seed samples from each recording (default: the model\'s k)')
     .option('--rng-seed <s>', 'sampling seed (default 1)')
     .option('--temperature <t>', 'free-running sampling temperature (default 1 for mu-law, the mean for mse)')
-    .option('--tf-temperature <t>', 'teacher-forced sampling temperature (default: as --temperature)')
+    .option('--tf-temperature <t>', 'sample the teacher-forced run at this temperature (default: the expected value, the model\'s point prediction)')
     .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
     .option('--json', 'print JSON instead of the table')
     .action(async (modelDir: string, flags: EvalFlags) => {
@@ -65,7 +65,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           const dev = known.length > 0 ? known : splitByName(refs, 0.1).dev;
           refs = split === 'dev' ? dev : refs.filter((r) => !dev.includes(r));
         }
-        const prosody = manifest.spec.featureSet === 'prosody' ? (await import('../../data/features/prosody.js')).createProsodyExtractor(manifest.spec.sampleRateHz) : undefined;
+        const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(manifest.spec.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor(manifest.spec.sampleRateHz) : undefined;
         const settings = {
           rngSeed,
           ...(seedSamples !== undefined ? { seedSamples } : {}),

@@ -45,7 +45,7 @@ export function registerExperimentCommand(program: Command, context: CliContext)
     try {
       const rngSeed = parseNumberOption('--rng-seed', flags['rngSeed'] as string | undefined, { min: 0, integer: true }) ?? 1;
       const temperature = parseNumberOption('--temperature', flags['temperature'] as string | undefined, { min: 0, max: 100, exclusiveMin: true });
-      const prosody = config.featureSet === 'prosody' ? (await import('../../data/features/prosody.js')).createProsodyExtractor() : undefined;
+      const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(config.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor() : undefined;
       const evaluation = await evaluateUtterance(engine, ref!, { rngSeed, ...(temperature !== undefined ? { temperature } : {}), ...(prosody ? { prosodyOf: prosody.extract } : {}) });
       const log = readTrainLog(modelDir);
       const files = await writeUtteranceFiles(out, evaluation, engine.manifest.spec.sampleRateHz, log);

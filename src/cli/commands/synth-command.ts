@@ -21,6 +21,7 @@ export interface SynthFlags {
   streams?: string;
   teacherForced?: boolean;
   temperature?: string;
+  mean?: boolean;
   rngSeed?: string;
   realtime?: boolean;
   metrics?: string;
@@ -47,6 +48,7 @@ export function addSynthOptions(command: Command): Command {
     .option('--streams <n>', 'streams synthesized side by side in one graph call (default 1)')
     .option('--teacher-forced', 'feed the recording back instead of the model\'s own output')
     .option('--temperature <t>', 'sampling temperature (> 0); mse models are deterministic unless given')
+    .option('--mean', 'no sampling: play the expected value of each prediction (mulaw) or the plain mean (mse)')
     .option('--rng-seed <s>', 'seed of the sampling random numbers (default 1)')
     .option('--realtime', 'pace the output at the sample rate')
     .option('--metrics <how>', 'text (default) | json | json=FILE: drift and latency events and a summary')
@@ -77,7 +79,10 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true }) ?? 0;
   const chunk = parseNumberOption('--chunk', flags.chunk, { min: 1, max: 1 << 20, integer: true });
   const streams = parseNumberOption('--streams', flags.streams, { min: 1, max: 256, integer: true }) ?? 1;
-  const temperature = parseNumberOption('--temperature', flags.temperature, { min: 0, max: 100, exclusiveMin: true });
+  if (flags.mean && flags.temperature !== undefined) {
+    throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--mean', message: '--mean and --temperature exclude each other', hint: 'sample with --temperature T, or decode the expected value with --mean' });
+  }
+  const temperature = flags.mean ? 0 : parseNumberOption('--temperature', flags.temperature, { min: 0, max: 100, exclusiveMin: true });
   const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }) ?? 1;
   const mode = parseChoice('--mode', flags.mode, ['chunk', 'step'] as const) ?? 'chunk';
   const format = parseChoice('--format', flags.format, ['s16le', 'f32le'] as const);
@@ -101,7 +106,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   try {
     const manifest = engine.manifest;
     const rate = manifest.spec.sampleRateHz;
-    const prosody = manifest.spec.featureSet === 'prosody' ? (await import('../../data/features/prosody.js')).createProsodyExtractor(rate) : undefined;
+    const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(manifest.spec.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor(rate) : undefined;
     const plan = await preparePlan(manifest, {
       phonesPath: flags.phones,
       seedSamples,

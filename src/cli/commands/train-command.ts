@@ -29,6 +29,7 @@ interface TrainFlags {
   dropout?: string;
   inputNoise?: string;
   scheduledSampling?: string;
+  preEmphasis?: string;
   patience?: string;
   evalEvery?: string;
   checkpointEvery?: string;
@@ -54,7 +55,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--layers <n>', '1 or 2')
     .option('--k <n>', 'previous samples in the input window')
     .option('--head <type>', 'mse (linear, the 2014 head) | mulaw (256-level softmax)')
-    .option('--features <set>', 'seed (one-hot phone) | rich (+ position, duration, neighbours) | prosody (+ F0, voicing)')
+    .option('--features <set>', 'seed (one-hot phone) | rich (+ position, duration, neighbours) | prosody (+ F0, voicing from the recording) | prosody-energy (+ frame energy)')
     .option('--phone-set <name>', 'timit61 | timit39 | radio (labels are mapped onto it)')
     .option('--epochs <n>', 'passes over the training data')
     .option('--batch <n>', 'B: streams trained in parallel')
@@ -67,6 +68,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--dropout <p>', 'dropout on the top layer output')
     .option('--input-noise <std>', 'Gaussian noise on input samples, in units of the signal RMS')
     .option('--scheduled-sampling <p>', 'probability of feeding the model its own prediction (parallel scheduled sampling)')
+    .option('--pre-emphasis <a>', 'model s[n] - a s[n-1] (LPCNet uses 0.85); the engine de-emphasizes (default 0: off)')
     .option('--patience <evals>', 'early stopping: evaluations without dev improvement (0 = off)')
     .option('--eval-every <steps>', 'evaluate and log every N steps (default: every epoch)')
     .option('--checkpoint-every <steps>', 'write a checkpoint every N steps')
@@ -96,7 +98,7 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('layers', n('--layers', flags.layers, { min: 1, max: 2, integer: true }));
   set('k', n('--k', flags.k, { min: 1, max: 4096, integer: true }));
   set('head', parseChoice('--head', flags.head, ['mse', 'mulaw'] as const));
-  set('featureSet', parseChoice('--features', flags.features, ['seed', 'rich', 'prosody'] as const));
+  set('featureSet', parseChoice('--features', flags.features, ['seed', 'rich', 'prosody', 'prosody-energy'] as const));
   set('phoneSet', parseChoice('--phone-set', flags.phoneSet, ['timit61', 'timit39', 'radio'] as const));
   set('epochs', n('--epochs', flags.epochs, { min: 1, max: 100000, integer: true }));
   set('batch', n('--batch', flags.batch, { min: 1, max: 4096, integer: true }));
@@ -109,6 +111,7 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('dropout', n('--dropout', flags.dropout, { min: 0, max: 0.95 }));
   set('inputNoise', n('--input-noise', flags.inputNoise, { min: 0, max: 10 }));
   set('scheduledSampling', n('--scheduled-sampling', flags.scheduledSampling, { min: 0, max: 1 }));
+  set('preEmphasis', n('--pre-emphasis', flags.preEmphasis, { min: 0, max: 0.99 }));
   set('patience', n('--patience', flags.patience, { min: 0, integer: true }));
   set('evalEvery', n('--eval-every', flags.evalEvery, { min: 0, integer: true }));
   set('checkpointEvery', n('--checkpoint-every', flags.checkpointEvery, { min: 1, integer: true }));
@@ -136,7 +139,8 @@ export async function runTraining(
     progress.log(`synth: ${signal} received: finishing the current step and writing a checkpoint...`);
     controller.abort();
   });
-  const prosody = config.featureSet === 'prosody' ? createProsodyExtractor() : undefined;
+  const { usesRecording } = await import('../../data/features/feature-layout.js');
+  const prosody = usesRecording(config.featureSet) ? createProsodyExtractor() : undefined;
   try {
     const result = await train(config, {
       command,

@@ -76,7 +76,8 @@ export class ConditioningWriter {
         else if (track.prosody) {
           const p = track.prosody;
           const frame = Math.min(p.voicing.length - 1, Math.max(0, Math.round(sample / p.hopSamples)));
-          v = inside && frame >= 0 ? ((kind === 'log_f0' ? p.logF0[frame] : p.voicing[frame]) as number) : 0;
+          const values = kind === 'log_f0' ? p.logF0 : kind === 'voicing' ? p.voicing : p.logEnergy;
+          v = inside && frame >= 0 ? (values[frame] as number) : 0;
         }
         dense[denseAt + d] = v;
       }

@@ -2,14 +2,20 @@
  * What a model sees besides its sample window, for the sample it predicts:
  * - `seed`: the one-hot phone (the 2014 input);
  * - `rich`: also the position within the phone (0..1), the phone's duration, and the previous and next phones;
- * - `prosody`: `rich` plus log F0 and voicing taken from the recording by a pitch tracker.
+ * - `prosody`: `rich` plus log F0 and voicing taken from the recording by a pitch tracker;
+ * - `prosody-energy`: `prosody` plus the recording's frame energy (loudness, the third prosodic cue).
  * Categorical parts are one-hot in the ONNX graphs and embedding rows in training (the same product).
  */
-export type FeatureSetName = 'seed' | 'rich' | 'prosody';
-export const FEATURE_SET_NAMES: readonly FeatureSetName[] = ['seed', 'rich', 'prosody'];
+export type FeatureSetName = 'seed' | 'rich' | 'prosody' | 'prosody-energy';
+export const FEATURE_SET_NAMES: readonly FeatureSetName[] = ['seed', 'rich', 'prosody', 'prosody-energy'];
+
+/** Feature sets whose values come from the recording (F0, voicing, energy), so synthesis needs it. */
+export function usesRecording(featureSet: string): boolean {
+  return featureSet === 'prosody' || featureSet === 'prosody-energy';
+}
 
 export type CategoricalSlot = 'phone' | 'prev' | 'next';
-export type DenseFeature = 'position' | 'duration' | 'log_f0' | 'voicing';
+export type DenseFeature = 'position' | 'duration' | 'log_f0' | 'voicing' | 'log_energy';
 
 export interface FeatureLayout {
   featureSet: FeatureSetName;
@@ -26,6 +32,8 @@ export function featureLayout(featureSet: FeatureSetName, phoneCount: number): F
       return { featureSet, phoneCount, slots: ['phone', 'prev', 'next'], dense: ['position', 'duration'] };
     case 'prosody':
       return { featureSet, phoneCount, slots: ['phone', 'prev', 'next'], dense: ['position', 'duration', 'log_f0', 'voicing'] };
+    case 'prosody-energy':
+      return { featureSet, phoneCount, slots: ['phone', 'prev', 'next'], dense: ['position', 'duration', 'log_f0', 'voicing', 'log_energy'] };
   }
 }
 

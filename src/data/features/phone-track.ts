@@ -8,6 +8,8 @@ export interface ProsodyTrack {
   logF0: Float32Array;
   /** 1 voiced, 0 unvoiced. */
   voicing: Float32Array;
+  /** Frame energy: (20 log10(rms) + 50) / 20, so -50 dBFS is 0 and -10 dBFS is 2. */
+  logEnergy: Float32Array;
 }
 
 /** An utterance's phones as indices into the model's phone set, tiling [0, lengthSamples). */

@@ -24,7 +24,7 @@ export interface ProsodyExtractor {
 export function createProsodyExtractor(sampleRateHz = 16000): ProsodyExtractor {
   const hopSamples = Math.round(HOP_SECONDS * sampleRateHz);
   return {
-    info: { hopSamples, referenceHz: F0_REFERENCE_HZ, tracker: 'pitchfinder YIN (threshold 0.15), 40 ms frames' },
+    info: { hopSamples, referenceHz: F0_REFERENCE_HZ, tracker: 'pitchfinder YIN (threshold 0.15), 40 ms frames; energy: frame RMS in dB' },
     extract(samples: Float32Array, rateHz: number): ProsodyTrack {
       const detect = pitchfinder.YIN({ sampleRate: rateHz, threshold: 0.15 });
       const frameSamples = Math.round(FRAME_SECONDS * rateHz);
@@ -32,6 +32,7 @@ export function createProsodyExtractor(sampleRateHz = 16000): ProsodyExtractor {
       const frames = Math.floor(samples.length / hop) + 1;
       const f0 = new Float32Array(frames);
       const voicing = new Float32Array(frames);
+      const logEnergy = new Float32Array(frames);
       const frame = new Float32Array(frameSamples);
       for (let i = 0; i < frames; i++) {
         const start = i * hop - Math.floor(frameSamples / 2);
@@ -42,14 +43,16 @@ export function createProsodyExtractor(sampleRateHz = 16000): ProsodyExtractor {
           frame[j] = v;
           energy += v * v;
         }
-        if (Math.sqrt(energy / frameSamples) < SILENCE_RMS) continue;
+        const rms = Math.sqrt(energy / frameSamples);
+        logEnergy[i] = (20 * Math.log10(rms + 1e-5) + 50) / 20;
+        if (rms < SILENCE_RMS) continue;
         const hz = detect(frame);
         if (hz !== null && Number.isFinite(hz) && hz >= MIN_F0_HZ && hz <= MAX_F0_HZ) {
           f0[i] = hz;
           voicing[i] = 1;
         }
       }
-      return { hopSamples: hop, logF0: interpolateLogF0(f0, voicing), voicing };
+      return { hopSamples: hop, logF0: interpolateLogF0(f0, voicing), voicing, logEnergy };
     },
   };
 }

@@ -6,7 +6,7 @@ import type { ModelManifest } from '../../core/manifest.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../core/manifest.js';
 import { scanCorpus, selectUtterances } from '../../data/corpus/scan-corpus.js';
 import { splitByName } from '../../data/corpus/split-corpus.js';
-import { DURATION_SCALE_PER_SECOND, featureLayout, featureWidth, type FeatureLayout } from '../../data/features/feature-layout.js';
+import { DURATION_SCALE_PER_SECOND, featureLayout, featureWidth, usesRecording, type FeatureLayout } from '../../data/features/feature-layout.js';
 import type { ProsodyTrack } from '../../data/features/phone-track.js';
 import { allocateBatch, StreamBatcher, type TrainingBatch, type TrainingSequence } from '../../data/features/stream-batcher.js';
 import { PHONE_SETS } from '../../data/phones/phone-sets.js';
@@ -109,6 +109,7 @@ export function specOf(config: TrainingConfig): ModelSpec {
     phoneSet: config.phoneSet,
     sampleRateHz: config.sampleRateHz,
     levels: 256,
+    ...(config.preEmphasis > 0 ? { preEmphasis: config.preEmphasis } : {}),
   };
 }
 
@@ -126,7 +127,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   const callbacks = options.callbacks ?? {};
   const phoneSet = PHONE_SETS[spec.phoneSet];
   const layout = featureLayout(spec.featureSet, phoneSet.phones.length);
-  if (spec.featureSet === 'prosody' && !options.prosodyOf) {
+  if (usesRecording(spec.featureSet) && !options.prosodyOf) {
     throw new UsageError({ code: 'E_OPTION_VALUE', where: '--features', message: 'the prosody feature set needs a pitch tracker, which this build lacks' });
   }
   try {
@@ -144,7 +145,13 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   }
   const chosen = config.utterances.length > 0 ? selectUtterances(corpus, config.utterances) : corpus.utterances;
   const split = splitByName(chosen, config.devFraction);
-  const loadOptions = { sampleRateHz: spec.sampleRateHz, phoneSet, onBad: config.onBadUtterance, ...(options.prosodyOf ? { prosodyOf: options.prosodyOf } : {}) };
+  const loadOptions = {
+    sampleRateHz: spec.sampleRateHz,
+    phoneSet,
+    onBad: config.onBadUtterance,
+    preEmphasis: config.preEmphasis,
+    ...(options.prosodyOf ? { prosodyOf: options.prosodyOf } : {}),
+  };
   const trainData = await loadSequences(split.train, loadOptions);
   const devData = await loadSequences(split.dev, loadOptions);
   const skipped = [...trainData.skipped, ...devData.skipped];
@@ -416,7 +423,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
       dense: [...layout.dense],
       width: featureWidth(layout),
       durationScalePerSecond: DURATION_SCALE_PER_SECOND,
-      ...(options.prosodyInfo && spec.featureSet === 'prosody' ? { prosody: options.prosodyInfo } : {}),
+      ...(options.prosodyInfo && usesRecording(spec.featureSet) ? { prosody: options.prosodyInfo } : {}),
     },
     normalization: { inputScale },
     sampling: { sigma },

@@ -35,6 +35,8 @@ export interface TrainingConfig {
   inputNoise: number;
   /** Probability that an input sample is the model's own teacher-forced prediction (parallel scheduled sampling). */
   scheduledSampling: number;
+  /** Pre-emphasis coefficient of the modelled signal (0 = off). */
+  preEmphasis: number;
   /** Stop when the dev loss has not improved for this many evaluations; 0 = off. */
   patience: number;
   /** Evaluate (and log) every this many steps; 0 = once per epoch. */
@@ -69,6 +71,7 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'data' | 'out'> = {
   dropout: 0,
   inputNoise: 0,
   scheduledSampling: 0,
+  preEmphasis: 0,
   patience: 0,
   evalEvery: 0,
   checkpointEvery: 500,
@@ -86,7 +89,7 @@ export const TRAINING_PRESETS: Readonly<Record<string, Partial<TrainingConfig>>>
   '2014': {
     cell: 'rnn', hidden: 100, layers: 1, head: 'mse', k: 40, featureSet: 'seed', batch: 64, steps: 100,
     learningRate: 3e-3, lrSchedule: 'constant', warmupSteps: 0, clipNorm: 0, weightDecay: 0, dropout: 0,
-    inputNoise: 0, scheduledSampling: 0, epochs: 60, devFraction: 0,
+    inputNoise: 0, scheduledSampling: 0, preEmphasis: 0, epochs: 200, devFraction: 0,
   },
 };
 

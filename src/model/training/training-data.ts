@@ -4,6 +4,7 @@ import { loadUtterance } from '../../data/corpus/load-utterance.js';
 import { buildPhoneTrack, type ProsodyTrack } from '../../data/features/phone-track.js';
 import type { TrainingSequence } from '../../data/features/stream-batcher.js';
 import { mapPhonesToSet } from '../../data/phones/phone-mapping.js';
+import { preEmphasize } from '../../dsp/emphasis.js';
 import type { PhoneSet } from '../../data/phones/phone-sets.js';
 import type { BadUtterancePolicy } from './training-config.js';
 
@@ -17,6 +18,8 @@ export interface LoadSequencesOptions {
   sampleRateHz: number;
   phoneSet: PhoneSet;
   onBad: BadUtterancePolicy;
+  /** Model the pre-emphasized signal s[n] - a s[n-1] (0 = off). Features come from the original. */
+  preEmphasis?: number;
   /** Pitch features per utterance, when the feature set needs them. */
   prosodyOf?: (samples: Float32Array, sampleRateHz: number) => ProsodyTrack;
 }
@@ -39,7 +42,9 @@ export async function loadSequences(refs: readonly UtteranceRef[], options: Load
       const mapped = mapPhonesToSet(utt.segments, options.phoneSet, { path: ref.labelPath });
       mapped.notes.forEach((n) => notes.add(n));
       const prosody = options.prosodyOf?.(utt.samples, utt.sampleRateHz);
-      sequences.push({ id: ref.id, samples: utt.samples, track: buildPhoneTrack(mapped.segments, options.phoneSet, utt.sampleRateHz, prosody) });
+      const a = options.preEmphasis ?? 0;
+      const samples = a > 0 ? preEmphasize(utt.samples, a) : utt.samples;
+      sequences.push({ id: ref.id, samples, track: buildPhoneTrack(mapped.segments, options.phoneSet, utt.sampleRateHz, prosody) });
     } catch (error) {
       if (!isSynthError(error) || options.onBad === 'stop') throw error;
       skipped.push({ id: ref.id, reason: error.toLine() });
