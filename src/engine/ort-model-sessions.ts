@@ -47,8 +47,24 @@ async function publicRunner(bytes: Uint8Array, options: ort.InferenceSession.Ses
   return { run: (feeds) => session.run(feeds), release: () => session.release() };
 }
 
-/** onnxruntime-node sessions for step.onnx and chunk.onnx. */
+/**
+ * onnxruntime-node sessions for step.onnx and chunk.onnx. Input tensors wrap the caller's buffers and are
+ * made once per buffer: onnxruntime reads the data at run time, so the per-sample loop allocates no
+ * tensors of its own (fewer garbage-collection pauses in step mode).
+ */
 export class OrtModelSessions implements ModelSessions {
+  private readonly tensors = new WeakMap<Float32Array, ort.Tensor>();
+  private readonly temperature = new Float32Array(1);
+  private temperatureTensor: ort.Tensor | undefined;
+
+  private wrap(data: Float32Array, dims: readonly number[]): ort.Tensor {
+    const cached = this.tensors.get(data);
+    if (cached && cached.dims.length === dims.length && cached.dims.every((d, i) => d === dims[i])) return cached;
+    const made = new ort.Tensor('float32', data, dims);
+    this.tensors.set(data, made);
+    return made;
+  }
+
   private constructor(
     private readonly step: Runner,
     private readonly chunk: Runner,
@@ -111,14 +127,16 @@ export class OrtModelSessions implements ModelSessions {
     const { k } = this.spec;
     const B = f.streams;
     const feeds: Record<string, ort.Tensor> = {
-      window: new ort.Tensor('float32', f.window, [B, k]),
-      features: new ort.Tensor('float32', f.features, [B, this.featureWidth]),
-      state: new ort.Tensor('float32', f.state, [B, this.stateWidth]),
+      window: this.wrap(f.window, [B, k]),
+      features: this.wrap(f.features, [B, this.featureWidth]),
+      state: this.wrap(f.state, [B, this.stateWidth]),
     };
-    if (this.spec.head === 'mse') feeds['noise'] = new ort.Tensor('float32', f.draws, [B, 1]);
+    if (this.spec.head === 'mse') feeds['noise'] = this.wrap(f.draws, [B, 1]);
     else {
-      feeds['uniform'] = new ort.Tensor('float32', f.draws, [B, 1]);
-      feeds['temperature'] = new ort.Tensor('float32', new Float32Array([f.temperature]), []);
+      feeds['uniform'] = this.wrap(f.draws, [B, 1]);
+      this.temperature[0] = f.temperature;
+      this.temperatureTensor ??= new ort.Tensor('float32', this.temperature, []);
+      feeds['temperature'] = this.temperatureTensor;
     }
     const out = await this.step.run(feeds);
     return { raw: out['raw']!.data as Float32Array, state: out['state_out']!.data as Float32Array };

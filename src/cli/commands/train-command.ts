@@ -36,6 +36,7 @@ interface TrainFlags {
   maxMinutes?: string;
   seed?: string;
   kernel?: string;
+  threads?: string;
   backend?: string;
   onBadUtterance?: string;
   resume?: boolean;
@@ -75,6 +76,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--max-minutes <m>', 'stop (and save) after this much training time')
     .option('--seed <n>', 'seed for initialization, batching, noise and dropout')
     .option('--kernel <name>', 'auto | fused (WebAssembly kernel) | tfjs (autodiff)')
+    .option('--threads <n>', 'threads for the fused kernel, data-parallel over the streams (default: one per core, up to 2)')
     .option('--backend <name>', 'tfjs backend: tensorflow | wasm | cpu (default: best that loads)')
     .option('--on-bad-utterance <policy>', 'skip (with a warning) | stop');
 }
@@ -118,6 +120,7 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('maxMinutes', n('--max-minutes', flags.maxMinutes, { min: 0 }));
   set('seed', n('--seed', flags.seed, { integer: true }));
   set('kernel', parseChoice('--kernel', flags.kernel, ['auto', 'fused', 'tfjs'] as const));
+  set('threads', n('--threads', flags.threads, { min: 0, max: 64, integer: true }));
   set('onBadUtterance', parseChoice('--on-bad-utterance', flags.onBadUtterance, ['skip', 'stop'] as const));
   return { ...DEFAULT_TRAINING, ...preset, ...explicit, data: flags.data, out, ...(flags.preset ? { preset: flags.preset } : {}) };
 }

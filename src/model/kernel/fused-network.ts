@@ -2,6 +2,7 @@ import type { FeatureLayout } from '../../data/features/feature-layout.js';
 import type { BatchShape, TrainingBatch } from '../../data/features/stream-batcher.js';
 import { gateCount, outputWidth, parameterShapes, type ModelSpec, type Weights } from '../model-spec.js';
 import { compileBestKernel, TrainingKernel, type KernelExports } from './training-kernel.js';
+import type { StepResult, TrainStepOptions } from './training-network.js';
 
 const CELL_CODE = { rnn: 0, gru: 1, lstm: 2 } as const;
 
@@ -22,19 +23,7 @@ interface LayerBuffers {
   stateC: number;
 }
 
-export interface StepResult {
-  /** Mean loss over the real targets (MSE in normalized units, or cross-entropy in nats). */
-  loss: number;
-  /** Real targets in the window. */
-  count: number;
-}
-
-export interface TrainStepOptions {
-  /** Keep probability of dropout on the top layer's output (1 = no dropout). */
-  keep?: number;
-  /** Seed of this step's dropout mask. */
-  dropoutSeed?: number;
-}
+export type { StepResult, TrainStepOptions } from './training-network.js';
 
 /**
  * The model's training computation for one (B, T) window shape, in the WebAssembly kernel: layer inputs

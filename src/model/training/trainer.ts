@@ -13,7 +13,11 @@ import { PHONE_SETS } from '../../data/phones/phone-sets.js';
 import { mulawDecode } from '../../dsp/mulaw.js';
 import { writeBundle } from '../bundle-writer.js';
 import { initWeights } from '../init-weights.js';
+import { availableParallelism } from 'node:os';
 import { FusedNetwork } from '../kernel/fused-network.js';
+import { LocalNetwork } from '../kernel/local-network.js';
+import { ParallelNetwork } from '../kernel/parallel-network.js';
+import type { TrainingNetwork } from '../kernel/training-network.js';
 import { compileBestKernel } from '../kernel/training-kernel.js';
 import { parameterShapes, validateSpec, type ModelSpec, type Weights } from '../model-spec.js';
 import { loadTf, type BackendName } from '../tf-backend.js';
@@ -185,8 +189,15 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   const { tf } = loaded;
   const kernelPath = config.kernel === 'auto' ? (loaded.backend === 'tensorflow' ? 'tfjs' : 'fused') : config.kernel;
   const compiled = kernelPath === 'fused' || devBatcher ? compileBestKernel() : undefined;
-  const kernelName = kernelPath === 'fused' ? `fused wasm ${compiled?.variant}` : 'tfjs autodiff';
-  const fused = kernelPath === 'fused' ? new FusedNetwork(spec, layout, shape, compiled?.module) : undefined;
+  const threads = config.threads > 0 ? config.threads : Math.min(2, availableParallelism());
+  const useThreads = kernelPath === 'fused' && threads > 1 && config.batch >= 2;
+  const kernelName = kernelPath === 'fused' ? `fused wasm ${compiled?.variant}${useThreads ? ` x${Math.min(threads, config.batch)} threads` : ''}` : 'tfjs autodiff';
+  const fused: TrainingNetwork | undefined =
+    kernelPath !== 'fused'
+      ? undefined
+      : useThreads
+        ? await ParallelNetwork.create(spec, layout, shape, threads, compiled?.variant ?? 'simd')
+        : new LocalNetwork(new FusedNetwork(spec, layout, shape, compiled?.module));
   const reference = kernelPath === 'tfjs' ? new ReferenceTrainer(tf, spec, layout, shape) : undefined;
   const devNet = devBatcher ? new FusedNetwork(spec, layout, shape, compiled?.module) : undefined;
   const optimizer = new AdamOptimizer(tf, weights);
@@ -241,14 +252,14 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   let lastNorm = 0;
   let status: TrainResult['status'] = 'completed';
 
-  const snapshot = (): { header: CheckpointHeader; arrays: Map<string, Float32Array> } => {
+  const snapshot = async (): Promise<{ header: CheckpointHeader; arrays: Map<string, Float32Array> }> => {
     const arrays = new Map<string, Float32Array>();
     const adam = optimizer.getState();
     for (const [n, a] of weights) arrays.set(`w/${n}`, a);
     for (const [n, a] of adam.m) arrays.set(`m/${n}`, a);
     for (const [n, a] of adam.v) arrays.set(`v/${n}`, a);
     if (bestWeights) for (const [n, a] of bestWeights) arrays.set(`best/${n}`, a);
-    const state = fused ? fused.getState() : (reference as ReferenceTrainer).getState();
+    const state = fused ? await fused.getStateAsync() : (reference as ReferenceTrainer).getState();
     state.forEach((s, i) => arrays.set(`state/${String(i).padStart(3, '0')}`, s));
     const header: CheckpointHeader = {
       kind: 'checkpoint', config, spec, inputScale, globalStep, epoch, stepInEpoch, order: batcher.getOrder(),
@@ -258,7 +269,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
     return { header, arrays };
   };
   const saveCheckpoint = async (): Promise<void> => {
-    const { header, arrays } = snapshot();
+    const { header, arrays } = await snapshot();
     await writeArrayFile(checkpointPath, header, arrays);
   };
 
@@ -324,7 +335,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
       }
       while (stepInEpoch < stepsPerEpoch) {
         batcher.fill(stepInEpoch, batch, rngs.noise);
-        if (config.scheduledSampling > 0 && fused) substituteOwnPredictions(fused, weights, batch, spec, inputScale, config.scheduledSampling, rngs.sampling, shape.k);
+        if (config.scheduledSampling > 0 && fused) await substituteOwnPredictions(fused, weights, batch, spec, shape, inputScale, config.scheduledSampling, rngs.sampling);
         const lr = learningRateAt(config.learningRate, config.lrSchedule, globalStep, totalSteps, config.warmupSteps);
         const keep = 1 - config.dropout;
         const dropoutSeed = rngs.dropout.nextUint32();
@@ -332,7 +343,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
         let grads: Weights;
         if (fused) {
           fused.setWeights(weights);
-          loss = fused.trainStep(batch, { keep, dropoutSeed }).loss;
+          loss = (await fused.trainStep(batch, { keep, dropoutSeed })).loss;
           grads = fused.gradients();
         } else {
           ({ loss, grads } = (reference as ReferenceTrainer).step(optimizer.variables(), batch, keep, dropoutSeed));
@@ -394,7 +405,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
     if (error instanceof TrainingError) throw error;
     // Anything else (disk full, a bug): keep what we have if we can, then report.
     try {
-      const { header, arrays } = snapshot();
+      const { header, arrays } = await snapshot();
       writeArrayFileSync(`${checkpointPath}`, header, arrays);
     } catch {
       // the original error is the one to report
@@ -404,6 +415,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
     options.signal?.removeEventListener('abort', onAbort);
     optimizer.dispose();
     reference?.dispose();
+    await fused?.dispose();
   }
 
   const finalWeights = bestWeights ?? weights;
@@ -454,12 +466,12 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
  * Parallel scheduled sampling: a teacher-forced pass predicts every sample of the window, then each input
  * sample is replaced by that prediction with probability p (sampled from the softmax for the mu-law head).
  */
-function substituteOwnPredictions(
-  net: FusedNetwork, weights: Weights, batch: TrainingBatch, spec: ModelSpec, inputScale: number, p: number, rng: Rng, k: number,
-): void {
+async function substituteOwnPredictions(
+  net: TrainingNetwork, weights: Weights, batch: TrainingBatch, spec: ModelSpec, shape: { batch: number; steps: number; k: number }, inputScale: number, p: number, rng: Rng,
+): Promise<void> {
   net.setWeights(weights);
-  const predictions = net.predict(batch);
-  const { batch: B, steps: T } = net.shape;
+  const predictions = await net.predict(batch);
+  const { batch: B, steps: T, k } = shape;
   const levels = spec.levels;
   for (let t = 0; t < T; t++) {
     for (let b = 0; b < B; b++) {

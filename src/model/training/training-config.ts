@@ -45,6 +45,8 @@ export interface TrainingConfig {
   maxMinutes: number;
   seed: number;
   kernel: KernelChoice;
+  /** Worker threads for the fused kernel (data parallel over the B streams); 0 = one per core, up to 2. */
+  threads: number;
   onBadUtterance: BadUtterancePolicy;
   preset?: string;
 }
@@ -78,6 +80,7 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'data' | 'out'> = {
   maxMinutes: 0,
   seed: 1,
   kernel: 'auto',
+  threads: 0,
   onBadUtterance: 'skip',
 };
 
@@ -111,4 +114,5 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   check(Number.isInteger(c.checkpointEvery) && c.checkpointEvery >= 1, '--checkpoint-every', `got ${c.checkpointEvery}, allowed an integer >= 1`);
   check(c.maxMinutes >= 0, '--max-minutes', `got ${c.maxMinutes}, allowed >= 0 (0 = no limit)`);
   check(Number.isInteger(c.seed), '--seed', `got ${c.seed}, allowed an integer`);
+  check(Number.isInteger(c.threads) && c.threads >= 0 && c.threads <= 64, '--threads', `got ${c.threads}, allowed an integer in [0, 64] (0 = one per core)`);
 }
