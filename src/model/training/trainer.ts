@@ -273,20 +273,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
     await writeArrayFile(checkpointPath, header, arrays);
   };
 
-  const evaluateDev = (): number | null => {
-    if (!devBatcher || !devNet) return null;
-    devNet.setWeights(weights);
-    devNet.resetState();
-    let sum = 0;
-    let count = 0;
-    for (let s = 0; s < devBatcher.stepsPerEpoch; s++) {
-      devBatcher.fill(s, devBatch);
-      const r = devNet.evaluate(devBatch);
-      sum += r.loss * r.count;
-      count += r.count;
-    }
-    return count > 0 ? sum / count : null;
-  };
+  const evaluateDev = (): number | null => (devBatcher && devNet ? meanLoss(devNet, weights, devBatcher, devBatch) : null);
 
   const evaluate = (): boolean => {
     const devLoss = evaluateDev();
@@ -507,9 +494,13 @@ function trainingMse(
   sequences: readonly TrainingSequence[], weights: Weights, inputScale: number, silenceId: number,
 ): number {
   const batcher = new StreamBatcher(sequences, layout, shape, { inputScale, silenceId });
-  const net = new FusedNetwork(spec, layout, shape);
+  return meanLoss(new FusedNetwork(spec, layout, shape), weights, batcher, allocateBatch(shape, layout)) ?? 0;
+}
+
+/** Mean loss over the real targets of one pass over a batcher's windows, from a fresh state. */
+function meanLoss(net: FusedNetwork, weights: Weights, batcher: StreamBatcher, batch: TrainingBatch): number | null {
   net.setWeights(weights);
-  const batch = allocateBatch(shape, layout);
+  net.resetState();
   let sum = 0;
   let count = 0;
   for (let s = 0; s < batcher.stepsPerEpoch; s++) {
@@ -518,5 +509,5 @@ function trainingMse(
     sum += r.loss * r.count;
     count += r.count;
   }
-  return count > 0 ? sum / count : 0;
+  return count > 0 ? sum / count : null;
 }

@@ -1,26 +1,16 @@
 import { UsageError } from '../../core/errors.js';
-import type { FeatureSetName } from '../../data/features/feature-layout.js';
-import type { PhoneSetName } from '../../data/phones/phone-sets.js';
-import type { CellType, HeadType } from '../model-spec.js';
+import type { ModelSpec } from '../model-spec.js';
 
 export type LrSchedule = 'constant' | 'cosine';
 export type KernelChoice = 'auto' | 'fused' | 'tfjs';
 export type BadUtterancePolicy = 'skip' | 'stop';
 
-/** Everything `synth train` takes; defaults below, presets on top. */
-export interface TrainingConfig {
+/** Everything `synth train` takes (the model spec's fields and the training's); defaults below, presets on top. */
+export interface TrainingConfig extends Omit<ModelSpec, 'levels' | 'preEmphasis'> {
   data: string;
   utterances: string[];
   devFraction: number;
   out: string;
-  cell: CellType;
-  hidden: number;
-  layers: number;
-  head: HeadType;
-  k: number;
-  featureSet: FeatureSetName;
-  phoneSet: PhoneSetName;
-  sampleRateHz: number;
   epochs: number;
   batch: number;
   steps: number;
