@@ -6,6 +6,7 @@ import { registerDataCommand } from './commands/data-command.js';
 import { registerEvalCommand } from './commands/eval-command.js';
 import { registerExperimentCommand } from './commands/experiment-command.js';
 import { registerExportCommand } from './commands/export-command.js';
+import { registerTuneCommand } from './commands/tune-command.js';
 import { addSynthOptions, runSynth, type SynthFlags } from './commands/synth-command.js';
 import { InterruptedRun, registerTrainCommand } from './commands/train-command.js';
 import { PACKAGE_VERSION } from './package-version.js';
@@ -39,6 +40,7 @@ export function buildProgram(context: CliContext): Command {
   registerTrainCommand(program, context);
   registerExportCommand(program, context);
   registerEvalCommand(program, context);
+  registerTuneCommand(program, context);
   registerExperimentCommand(program, context);
   for (const sub of program.commands) applyExitOverride(sub, context);
   return program;

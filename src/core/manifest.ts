@@ -77,8 +77,11 @@ export interface ModelManifest {
   spec: ManifestSpec;
   features: ManifestFeatures;
   normalization: { inputScale: number };
-  /** Gaussian sampling for the mse head: sigma is the training RMSE in normalized units. */
-  sampling: { sigma: number | null };
+  /**
+   * Sampling: sigma is the mse head's Gaussian (the training RMSE, normalized units); temperature is the
+   * model's default sampling temperature (chosen on training utterances; absent: 1 for mulaw, 0 for mse).
+   */
+  sampling: { sigma: number | null; temperature?: number; temperatureChosenOn?: string[] };
   training: ManifestTraining;
   weights: { manifest: string; format: 'tfjs-weights' };
   graphs?: { step: ManifestGraph; chunk: ManifestGraph };

@@ -100,7 +100,7 @@ export class Engine {
       chunkSamples: chunk,
       firstChunkSamples: Math.min(chunk, Math.ceil((options.firstChunkSamples ?? 256) / unroll) * unroll),
       streams: options.streams ?? 1,
-      temperature: options.temperature ?? (this.manifest.spec.head === 'mse' ? 0 : 1),
+      temperature: options.temperature ?? this.manifest.sampling.temperature ?? (this.manifest.spec.head === 'mse' ? 0 : 1),
       rngSeed: options.rngSeed ?? 1,
       teacherForced: options.teacherForced ?? false,
     };

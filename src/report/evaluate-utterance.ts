@@ -10,7 +10,7 @@ export interface EvaluationSettings {
   /** K seed samples (default: the model's k, as the 2014 experiment). */
   seedSamples?: number;
   rngSeed: number;
-  /** Sampling temperature for free-running (default: 1 for mulaw, 0 = the mean for mse). */
+  /** Sampling temperature for free-running (default: the model's own, else 1 for mulaw and the mean for mse). */
   temperature?: number;
   /**
    * Temperature for the teacher-forced run. Default 0: the model's point prediction (the expected value of
