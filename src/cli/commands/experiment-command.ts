@@ -46,7 +46,19 @@ export function registerExperimentCommand(program: Command, context: CliContext)
       const rngSeed = parseNumberOption('--rng-seed', flags['rngSeed'] as string | undefined, { min: 0, integer: true }) ?? 1;
       const temperature = parseNumberOption('--temperature', flags['temperature'] as string | undefined, { min: 0, max: 100, exclusiveMin: true });
       const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(config.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor() : undefined;
-      const evaluation = await evaluateUtterance(engine, ref!, { rngSeed, ...(temperature !== undefined ? { temperature } : {}), ...(prosody ? { prosodyOf: prosody.extract } : {}) });
+      // mulaw models: the free-running temperature is chosen on this utterance (it is the training data);
+      // every candidate is reported.
+      const tried: Array<{ temperature: number; mel_dist_db: number; level_err_db: number }> = [];
+      let chosen = temperature;
+      if (chosen === undefined && engine.manifest.spec.head === 'mulaw') {
+        for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 1]) {
+          const r = await evaluateUtterance(engine, ref!, { rngSeed, temperature: t, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
+          tried.push({ temperature: t, mel_dist_db: r.freeRunning.mel_dist_db, level_err_db: r.freeRunning.level_err_db });
+        }
+        chosen = tried.reduce((a, b) => (b.mel_dist_db + b.level_err_db < a.mel_dist_db + a.level_err_db ? b : a)).temperature;
+        context.stderr.write(`free-running temperature ${chosen} (of ${tried.map((t) => t.temperature).join(', ')}, by mel_dist + level_err)\n`);
+      }
+      const evaluation = await evaluateUtterance(engine, ref!, { rngSeed, ...(chosen !== undefined ? { temperature: chosen } : {}), ...(prosody ? { prosodyOf: prosody.extract } : {}) });
       const log = readTrainLog(modelDir);
       const files = await writeUtteranceFiles(out, evaluation, engine.manifest.spec.sampleRateHz, log);
       const t = result.manifest.training;
@@ -59,6 +71,8 @@ export function registerExperimentCommand(program: Command, context: CliContext)
         training: { seconds: t.seconds, steps: t.steps, epochs: t.epochsRun, finalTrainLoss: t.finalTrainLoss, trainSamplesPerSecond: t.trainSamplesPerSecond, backend: t.backend, kernel: t.kernel, config: t.config, curve: log },
         seedSamples: evaluation.seedSamples,
         rngSeed,
+        temperature: chosen ?? (engine.manifest.spec.head === 'mse' ? 0 : 1),
+        temperaturesTried: tried,
         teacherForced: evaluation.teacherForced,
         freeRunning: evaluation.freeRunning,
         files,

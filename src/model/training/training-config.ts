@@ -84,6 +84,14 @@ export const TRAINING_PRESETS: Readonly<Record<string, Partial<TrainingConfig>>>
     learningRate: 3e-3, lrSchedule: 'constant', warmupSteps: 0, clipNorm: 0, weightDecay: 0, dropout: 0,
     inputNoise: 0, scheduledSampling: 0, preEmphasis: 0, epochs: 200, devFraction: 0,
   },
+  /**
+   * The shipped default model's recipe (see README): a GRU-128 with a mu-law head over the pre-emphasized
+   * signal, conditioned on phones and on F0, voicing and frame energy from the recording.
+   */
+  default: {
+    cell: 'gru', hidden: 128, layers: 1, head: 'mulaw', k: 40, featureSet: 'prosody-energy', preEmphasis: 0.85,
+    batch: 64, steps: 100, learningRate: 1e-3, lrSchedule: 'cosine', warmupSteps: 50, clipNorm: 1, epochs: 24,
+  },
 };
 
 export function validateTrainingConfig(c: TrainingConfig): void {
