@@ -1,6 +1,7 @@
 import { Rng } from '../../src/core/rng.js';
-import { BUNDLE_FORMAT, BUNDLE_VERSION, type ModelManifest } from '../../src/core/manifest.js';
-import { DURATION_SCALE_PER_SECOND, featureLayout, featureWidth } from '../../src/data/features/feature-layout.js';
+import type { ModelManifest } from '../../src/core/manifest.js';
+import { buildManifest } from '../../src/model/training/training-manifest.js';
+import { featureLayout } from '../../src/data/features/feature-layout.js';
 import { PHONE_SETS } from '../../src/data/phones/phone-sets.js';
 import { writeBundle } from '../../src/model/bundle-writer.js';
 import { initWeights } from '../../src/model/init-weights.js';
@@ -10,23 +11,15 @@ import { tempDir } from './fixtures.js';
 
 /** A manifest for a spec, as the trainer would write it. */
 export function manifestFor(spec: ModelSpec, inputScale: number, sigma: number | null): ModelManifest {
-  const set = PHONE_SETS[spec.phoneSet];
-  const layout = featureLayout(spec.featureSet, set.phones.length);
-  return {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    createdBy: 'test',
-    createdAt: new Date(0).toISOString(),
+  return buildManifest({
     spec,
-    features: { phones: [...set.phones], silence: set.silence, slots: [...layout.slots], dense: [...layout.dense], width: featureWidth(layout), durationScalePerSecond: DURATION_SCALE_PER_SECOND },
-    normalization: { inputScale },
-    sampling: { sigma },
+    inputScale,
+    sigma,
     training: {
       data: '', utterances: [], devUtterances: [], skippedUtterances: [], command: '', config: {}, epochsRun: 0, steps: 0,
       finalTrainLoss: null, bestDevLoss: null, backend: 'none', kernel: 'none', seconds: 0, trainSamplesPerSecond: 0, status: 'test',
     },
-    weights: { manifest: 'weights.json', format: 'tfjs-weights' },
-  };
+  });
 }
 
 /** A bundle with random weights (scaled up so the dynamics are not trivial), exported to ONNX. */

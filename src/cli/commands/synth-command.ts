@@ -8,6 +8,8 @@ import { parseChoice, parseNumberOption } from '../cli-errors.js';
 import { DEFAULT_MODEL_DIR } from '../default-model.js';
 import { ProgressLine } from '../progress-line.js';
 import { InterruptedRun } from './train-command.js';
+import { openSinks } from '../open-sinks.js';
+import { formatSummary, round, roundAll, statusLine } from '../synthesis-summary.js';
 
 export interface SynthFlags {
   phones?: string;
@@ -71,8 +73,6 @@ function parseMetrics(value: string | undefined): MetricsTarget {
   throw new UsageError({ code: 'E_OPTION_VALUE', where: '--metrics', message: `got "${value}", allowed: text, json, json=FILE` });
 }
 
-const streamPath = (path: string, stream: number): string => (stream === 0 ? path : path.replace(/(\.wav)?$/i, `.s${stream + 1}$1`));
-
 /** Run one synthesis from the command line. */
 export async function runSynth(flags: SynthFlags, context: CliContext): Promise<void> {
   if (!flags.phones) throw new UsageError({ code: 'E_OPTION_MISSING', where: '--phones', message: 'no phone file given', hint: 'run `synth --phones FILE --seed K`, or `synth --help`' });
@@ -125,31 +125,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     for (const w of plan.warnings) if (context.verbose) progress.log(`synth: note: ${flags.phones}: ${w}`);
 
     // Sinks (opened only now that every input is valid, so a bad input never leaves a file behind).
-    const { WavFileSink } = await import('../../audio/wav-file-sink.js');
-    const { RawPcmSink } = await import('../../audio/raw-pcm-sink.js');
-    const { writeToSink } = await import('../../audio/operators/write-to-sink.js');
-    type Sink = import('../../audio/audio-sink.js').AudioSink;
-    const sinks: Array<{ sink: Sink; stream: number }> = [];
-    const targets = outs.length > 0 ? outs : ['speaker?'];
-    for (const target of targets) {
-      if (target === '-') sinks.push({ sink: new RawPcmSink(context.stdout, format ?? 's16le'), stream: 0 });
-      else if (target === 'speaker' || target === 'speaker?') {
-        const { probeAudioDevice } = await import('../../audio/audio-device-probe.js');
-        const probe = await probeAudioDevice(rate);
-        if (probe.available) {
-          const { SpeakerSink } = await import('../../audio/speaker-sink.js');
-          sinks.push({ sink: new SpeakerSink(rate), stream: 0 });
-        } else if (target === 'speaker') {
-          throw new OutputError({ code: 'E_AUDIO_DEVICE', where: '--out speaker', message: probe.reason, hint: 'write a file with --out FILE.wav, or pipe with --out -' });
-        } else {
-          progress.log(`synth: ${probe.reason}; writing synth-out.wav instead`);
-          sinks.push({ sink: new WavFileSink('synth-out.wav', rate), stream: 0 });
-        }
-      } else {
-        for (let s = 0; s < streams; s++) sinks.push({ sink: new WavFileSink(streamPath(target, s), rate), stream: s });
-      }
-    }
-
+    const sinks = await openSinks(outs, { sampleRateHz: rate, streams, format: format ?? 's16le', stdout: context.stdout, log: (line) => progress.log(line) });
     let metricsFile: WriteStream | undefined;
     let jsonFailure: Error | undefined;
     if (metrics.kind === 'json' && metrics.file) {
@@ -170,6 +146,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
       jsonOut?.write(`${JSON.stringify(obj)}\n`);
     };
 
+    const { writeToSink } = await import('../../audio/operators/write-to-sink.js');
     const { paceRealtime } = await import('../../audio/operators/pace-realtime.js');
     const { driftFrames } = await import('../../metrics/operators/drift-frames.js');
     const { latencyStats } = await import('../../metrics/operators/latency-stats.js');
@@ -308,35 +285,3 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   }
 }
 
-function round(v: number, digits: number): number {
-  return Number.isFinite(v) ? Math.round(v * 10 ** digits) / 10 ** digits : v;
-}
-
-function roundAll<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? round(v, 4) : v])) as T;
-}
-
-function statusLine(s: import('../../metrics/operators/latency-stats.js').SpeedSnapshot, d: import('../../metrics/operators/drift-frames.js').DriftFrame | undefined, total: number): string {
-  const drift = d ? ` | snr ${d.snrDb === null ? '-' : d.snrDb.toFixed(1)} dB | mel ${d.melDistDb === null ? '-' : d.melDistDb.toFixed(1)} dB` : '';
-  return `synth ${s.audioSeconds.toFixed(2)}/${total.toFixed(2)} s | rtf ${s.rtf.toFixed(1)} | p99 ${s.latency_us_p99.toFixed(1)} us${drift}`;
-}
-
-function formatSummary(s: Record<string, unknown>): string {
-  const lines: string[] = [];
-  const speed = s['speed'] as Record<string, number> | null;
-  const fid = s['fidelity'] as Record<string, number | string> | null;
-  const guard = s['guard'] as { nonfinite: number; clipped: number; firstGuardedSample: number } | null;
-  lines.push(`synth: ${s['stopped'] ? 'stopped' : 'done'}: ${s['produced_samples']} samples (${s['seed_samples']} seed) to ${(s['outputs'] as string[]).join(', ') || 'nowhere'}; ${s['mode']}, ${s['engine_mode']} mode`);
-  if (speed) {
-    lines.push(
-      `  speed    rtf ${speed['rtf']} (${speed['us_per_sample']} us/sample), latency p50 ${speed['latency_us_p50']} us, p99 ${speed['latency_us_p99']} us, max ${speed['latency_us_max']} us, first audio ${speed['first_audio_ms']} ms, underruns ${speed['underruns']}`,
-    );
-  }
-  if (guard) lines.push(`  guard    nonfinite ${guard.nonfinite}, clipped ${guard.clipped}${guard.firstGuardedSample >= 0 ? ` (first at sample ${guard.firstGuardedSample})` : ''}`);
-  if (fid) {
-    lines.push(
-      `  drift    ${fid['mode']}: snr ${fid['snr_db']} dB, seg_snr ${fid['seg_snr_db']} dB, mel_dist ${fid['mel_dist_db']} dB, lsd ${fid['lsd_db']} dB, level_err ${fid['level_err_db']} dB, drift_horizon ${fid['drift_horizon']} samples, nmse ${fid['nmse']}`,
-    );
-  } else lines.push('  drift    no recording to compare with');
-  return `${lines.join('\n')}\n`;
-}

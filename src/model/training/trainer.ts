@@ -3,14 +3,12 @@ import { join } from 'node:path';
 import { TrainingError, UsageError, OutputError, describeSystemError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type { ModelManifest } from '../../core/manifest.js';
-import { BUNDLE_FORMAT, BUNDLE_VERSION } from '../../core/manifest.js';
 import { scanCorpus, selectUtterances } from '../../data/corpus/scan-corpus.js';
 import { splitByName } from '../../data/corpus/split-corpus.js';
-import { DURATION_SCALE_PER_SECOND, featureLayout, featureWidth, usesRecording, type FeatureLayout } from '../../data/features/feature-layout.js';
+import { featureLayout, usesRecording } from '../../data/features/feature-layout.js';
 import type { ProsodyTrack } from '../../data/features/phone-track.js';
-import { allocateBatch, StreamBatcher, type TrainingBatch, type TrainingSequence } from '../../data/features/stream-batcher.js';
+import { allocateBatch, StreamBatcher } from '../../data/features/stream-batcher.js';
 import { PHONE_SETS } from '../../data/phones/phone-sets.js';
-import { mulawDecode } from '../../dsp/mulaw.js';
 import { writeBundle } from '../bundle-writer.js';
 import { initWeights } from '../init-weights.js';
 import { availableParallelism } from 'node:os';
@@ -26,6 +24,9 @@ import { readArrayFile, writeArrayFile, writeArrayFileSync } from './checkpoint-
 import { globalNorm, prepareGradients } from './gradient-tools.js';
 import { learningRateAt } from './lr-schedule.js';
 import { loadSequences, signalRms } from './training-data.js';
+import { meanLoss, trainingMse } from './mean-loss.js';
+import { buildManifest } from './training-manifest.js';
+import { substituteOwnPredictions } from './scheduled-sampling.js';
 import { validateTrainingConfig, type TrainingConfig } from './training-config.js';
 import { ReferenceTrainer } from './reference-trainer.js';
 
@@ -409,23 +410,12 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   const sigma = spec.head === 'mse' ? Math.sqrt(trainingMse(spec, layout, shape, trainData.sequences, finalWeights, inputScale, silenceId)) : null;
   const seconds = elapsed();
   const rate = stepsThisRun > 0 ? (stepsThisRun * samplesPerStep) / ((performance.now() - started) / 1000) : 0;
-  const manifest: ModelManifest = {
-    format: BUNDLE_FORMAT,
-    version: BUNDLE_VERSION,
-    createdBy: `sample-rnn-synth ${options.packageVersion ?? ''}`.trim(),
-    createdAt: new Date().toISOString(),
+  const manifest = buildManifest({
     spec,
-    features: {
-      phones: [...phoneSet.phones],
-      silence: phoneSet.silence,
-      slots: [...layout.slots],
-      dense: [...layout.dense],
-      width: featureWidth(layout),
-      durationScalePerSecond: DURATION_SCALE_PER_SECOND,
-      ...(options.prosodyInfo && usesRecording(spec.featureSet) ? { prosody: options.prosodyInfo } : {}),
-    },
-    normalization: { inputScale },
-    sampling: { sigma },
+    inputScale,
+    sigma,
+    ...(options.prosodyInfo ? { prosodyInfo: options.prosodyInfo } : {}),
+    ...(options.packageVersion ? { packageVersion: options.packageVersion } : {}),
     training: {
       data: config.data,
       utterances: trainData.sequences.map((s) => s.id),
@@ -443,71 +433,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
       trainSamplesPerSecond: rate,
       status,
     },
-    weights: { manifest: 'weights.json', format: 'tfjs-weights' },
-  };
+  });
   await writeBundle(config.out, manifest, finalWeights, parameterShapes(spec, layout));
   return { status, bundleDir: config.out, checkpointPath, manifest, steps: globalStep, seconds, trainSamplesPerSecond: rate };
-}
-
-/**
- * Parallel scheduled sampling: a teacher-forced pass predicts every sample of the window, then each input
- * sample is replaced by that prediction with probability p (sampled from the softmax for the mu-law head).
- */
-async function substituteOwnPredictions(
-  net: TrainingNetwork, weights: Weights, batch: TrainingBatch, spec: ModelSpec, shape: { batch: number; steps: number; k: number }, inputScale: number, p: number, rng: Rng,
-): Promise<void> {
-  net.setWeights(weights);
-  const predictions = await net.predict(batch);
-  const { batch: B, steps: T, k } = shape;
-  const levels = spec.levels;
-  for (let t = 0; t < T; t++) {
-    for (let b = 0; b < B; b++) {
-      if (rng.uniform() >= p) continue;
-      const row = t * B + b;
-      let value: number;
-      if (spec.head === 'mse') value = predictions[row] as number;
-      else {
-        const base = row * levels;
-        let max = -Infinity;
-        for (let c = 0; c < levels; c++) max = Math.max(max, predictions[base + c] as number);
-        let total = 0;
-        for (let c = 0; c < levels; c++) total += Math.exp((predictions[base + c] as number) - max);
-        let u = rng.uniform() * total;
-        let level = levels - 1;
-        for (let c = 0; c < levels; c++) {
-          u -= Math.exp((predictions[base + c] as number) - max);
-          if (u <= 0) {
-            level = c;
-            break;
-          }
-        }
-        value = mulawDecode(level, levels) / inputScale;
-      }
-      batch.source[b * (k + T) + k + t] = value;
-    }
-  }
-}
-
-/** Teacher-forced mean squared error (normalized units) over the training data: sigma^2 of the mse head. */
-function trainingMse(
-  spec: ModelSpec, layout: FeatureLayout, shape: { batch: number; steps: number; k: number },
-  sequences: readonly TrainingSequence[], weights: Weights, inputScale: number, silenceId: number,
-): number {
-  const batcher = new StreamBatcher(sequences, layout, shape, { inputScale, silenceId });
-  return meanLoss(new FusedNetwork(spec, layout, shape), weights, batcher, allocateBatch(shape, layout)) ?? 0;
-}
-
-/** Mean loss over the real targets of one pass over a batcher's windows, from a fresh state. */
-function meanLoss(net: FusedNetwork, weights: Weights, batcher: StreamBatcher, batch: TrainingBatch): number | null {
-  net.setWeights(weights);
-  net.resetState();
-  let sum = 0;
-  let count = 0;
-  for (let s = 0; s < batcher.stepsPerEpoch; s++) {
-    batcher.fill(s, batch);
-    const r = net.evaluate(batch);
-    sum += r.loss * r.count;
-    count += r.count;
-  }
-  return count > 0 ? sum / count : null;
 }
