@@ -1,4 +1,4 @@
-import { BOOL, FLOAT, GraphBuilder, INT64 } from './onnx-graph-builder.js';
+import { BOOL, FLOAT, GraphBuilder } from './onnx-graph-builder.js';
 import { NetworkEmitter, SAMPLE_MAX, SAMPLE_MIN, type StateNames } from './network-emitter.js';
 import { packState, splitState, stateParts, stateWidth } from './step-graph.js';
 
@@ -15,41 +15,38 @@ function toBlocks(g: GraphBuilder, rows: string, blockShape: string): string {
   return g.op('Reshape', [rows, blockShape]);
 }
 
-interface OuterNames {
+/** Head weights of the main graph, read by the bodies from the outer scope. */
+interface OuterHead {
+  /** With the temperature applied (mulaw) or scaled to audio units (mse). */
+  w: string;
+  b: string;
   /** mulaw head weights without the temperature, for mean decoding. */
   meanW: string;
   meanB: string;
-  cp: string;
-  draws: string;
-  truth: string;
-  headW: string;
-  headB: string;
 }
 
 /**
- * The Loop body: U unrolled steps, each fed its own output (free-running) or the ground truth
- * (teacher-forced). Everything is in audio units (the input scale is folded into the weights).
+ * U unrolled steps, each fed its own output (free-running) or the ground truth (teacher-forced),
+ * everything in audio units (the input scale is folded into the weights).
+ *
+ * The Scan body: the carried state (window, h, c) first, then this iteration's slices of the scan inputs
+ * (conditioning rows, draws, truth: each [U*B, .]), split into U steps of [B, .]. Scan slices its inputs
+ * itself, which costs onnxruntime far less per iteration than a Loop with a Gather.
  */
-function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, withDraws: boolean, outer: OuterNames, prefix: string): GraphBuilder {
-  // Each iteration: Gather the iteration's U*B rows, Split them into U steps of [B, .].
+function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, withDraws: boolean, outerHead: OuterHead, prefix: string): GraphBuilder {
   const { k, hidden, layers } = em.spec;
   const GH = em.gates * hidden;
   const g = new GraphBuilder(`${prefix}body`, prefix);
-  const i = g.input(`${prefix}i`, INT64, []);
-  const cond = g.input(`${prefix}cond`, BOOL, []);
   const win = g.input(`${prefix}win`, FLOAT, ['B', k]);
   const state: StateNames = { h: [], c: [] };
   for (let l = 0; l < layers; l++) {
     state.h.push(g.input(`${prefix}h${l}`, FLOAT, ['B', hidden]));
     if (em.spec.cell === 'lstm') state.c.push(g.input(`${prefix}c${l}`, FLOAT, ['B', hidden]));
   }
-  const split = (tensor: string): string[] => {
-    const row = g.op('Gather', [tensor, i], { axis: 0 });
-    return unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 });
-  };
-  const cps = split(outer.cp);
-  const draws = withDraws ? split(outer.draws) : [];
-  const truths = teacherForced ? split(outer.truth) : [];
+  const split = (row: string): string[] => (unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 }));
+  const cps = split(g.input(`${prefix}cp`, FLOAT, ['UB', GH]));
+  const draws = withDraws ? split(g.input(`${prefix}draws`, FLOAT, ['UB', 1])) : [];
+  const truths = teacherForced ? split(g.input(`${prefix}truth`, FLOAT, ['UB', 1])) : [];
   const fedBack: string[] = [];
   const raw: string[] = [];
   let current = state;
@@ -65,21 +62,20 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
     const top = current.h[layers - 1] as string;
     if (guard) {
       // mse: the guarded sample in guard units, one fused Gemm + HardSigmoid (noise rides in the bias).
-      const u = em.emitGuardedMse(g, top, outer.headW, withDraws ? (draws[j] as string) : outer.headB);
+      const u = em.emitGuardedMse(g, top, outerHead.w, withDraws ? (draws[j] as string) : outerHead.b);
       raw.push(u);
       fedBack.push(teacherForced ? (truths[j] as string) : u);
     } else if (withDraws) {
-      const sample = em.emitSample(g, em.emitHead(g, top, outer.headW, outer.headB), draws[j]);
+      const sample = em.emitSample(g, em.emitHead(g, top, outerHead.w, outerHead.b), draws[j]);
       raw.push(sample.raw);
       fedBack.push(teacherForced ? (truths[j] as string) : sample.fed);
     } else {
       // mulaw at temperature 0: the expected value (unscaled logits).
-      const value = em.emitMean(g, em.emitHead(g, top, outer.meanW, outer.meanB));
+      const value = em.emitMean(g, em.emitHead(g, top, outerHead.meanW, outerHead.meanB));
       raw.push(value);
       fedBack.push(teacherForced ? (truths[j] as string) : value);
     }
   }
-  g.op('Identity', [cond], {}, `${prefix}cond_out`);
   const all = g.op('Concat', [win, ...fedBack], { axis: 1 });
   g.op('Slice', [all, g.int64s([unroll]), g.int64s([unroll + k]), g.int64s([1])], {}, `${prefix}win_out`);
   const carry = (tensor: string, name: string): void => {
@@ -90,7 +86,6 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   current.c.forEach((c, l) => carry(c, `${prefix}c${l}_out`));
   // Only raw values leave the loop ([U*B, 1], step-major); the guarded samples are clipped once outside.
   g.op('Concat', raw, { axis: 0 }, `${prefix}raw_out`);
-  g.output(`${prefix}cond_out`, BOOL, []);
   g.output(`${prefix}win_out`, FLOAT, ['B', k]);
   current.h.forEach((_, l) => {
     g.output(`${prefix}h${l}_out`, FLOAT, ['B', hidden]);
@@ -101,7 +96,7 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
 }
 
 /**
- * chunk.onnx: N samples for B streams in one call, each prediction fed back inside the graph (ONNX Loop,
+ * chunk.onnx: N samples for B streams in one call, each prediction fed back inside the graph (ONNX Scan,
  * U steps unrolled per iteration; N must be a multiple of U). Sampling uses the caller's uniforms [N,B]
  * (inverse-CDF for mu-law; probit for the mse head's Gaussian), so the same seed gives the same audio.
  * `teacher_forcing` switches (If) to a body that feeds back `truth` [N,B] instead. Per-frame work (the
@@ -147,11 +142,9 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
     headB = g.op('Div', [headB, 'temperature']);
   }
   const truth = toBlocks(g, column(toGuard('truth')), blockShape(1));
-  const trips = g.op('Div', [g.op('Gather', [g.op('Shape', ['features']), g.int64s([0], [])], { axis: 0 }), g.int64s([unroll], [])]);
-  const keepGoing = g.bool(true);
   const state = splitState(g, em, 'state');
   const carried = [toGuard('window'), ...stateParts(state)];
-  const outer: OuterNames = { meanW: head0.w, meanB: head0.b, cp, draws, truth, headW, headB };
+  const outerHead: OuterHead = { w: headW, b: headB, meanW: head0.w, meanB: head0.b };
   const outputNames = (prefix: string): string[] => {
     const names = [`${prefix}win_final`];
     for (let l = 0; l < layers; l++) {
@@ -164,11 +157,12 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   let perIteration = 0;
   const loopGraph = (teacherForced: boolean, withDraws: boolean): { graph: GraphBuilder; outputs: string[] } => {
     const prefix = `${teacherForced ? 't' : 'f'}${withDraws ? 'd' : ''}_`;
-    const body = buildBody(em, unroll, teacherForced, withDraws, outer, prefix);
+    const body = buildBody(em, unroll, teacherForced, withDraws, outerHead, prefix);
     if (!teacherForced && withDraws === (head === 'mulaw')) perIteration = body.nodeCount;
     const bg = new GraphBuilder(`${prefix}branch`, `${prefix}b_`);
     const outputs = outputNames(prefix);
-    bg.node('Loop', [trips, keepGoing, ...carried], outputs.length, { body }, outputs);
+    const scanned = [cp, ...(withDraws ? [draws] : []), ...(teacherForced ? [truth] : [])];
+    bg.node('Scan', [...carried, ...scanned], outputs.length, { body, num_scan_inputs: scanned.length }, outputs);
     outputs.forEach((o) => bg.output(o, FLOAT));
     return { graph: bg, outputs };
   };
@@ -207,6 +201,6 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   g.output('raw', FLOAT, ['N', 'B']);
   g.output('window_out', FLOAT, ['B', k]);
   g.output('state_out', FLOAT, ['B', stateWidth(em)]);
-  // Per sample: the free-running body's nodes over its U steps, plus the Loop's own iteration.
+  // Per sample: the free-running body's nodes over its U steps, plus the Scan's own iteration.
   return { graph: g, nodesPerSample: (perIteration + 1) / unroll };
 }
