@@ -94,7 +94,9 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
         K > 0
           ? `--seed ${K} needs a recording to take ${K} samples from, and none was found (looked for ${tried})`
           : `this model uses prosody features, which come from the recording, and none was found (looked for ${tried})`,
-      hint: 'give the recording with --wav FILE, or use --seed 0 to start from silence',
+      hint: usesRecording(manifest.spec.featureSet)
+        ? `give the recording with --wav FILE (the model reads F0, voicing and energy from it), or use a model trained with --features seed or rich`
+        : 'give the recording with --wav FILE, or use --seed 0 to start from silence',
     });
   }
   const audio = wavPath ? await readAudioFile(wavPath, { expectedSampleRateHz: rate, ...(input.channel !== undefined ? { channel: input.channel } : {}) }) : undefined;

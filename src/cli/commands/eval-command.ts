@@ -39,7 +39,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--utterances <ids>', 'comma-separated utterance ids (instead of --split)')
     .option('--seed <K>', 'seed samples from each recording (default: the model\'s k)')
     .option('--rng-seed <s>', 'sampling seed (default 1)')
-    .option('--temperature <t>', 'free-running sampling temperature (default 1 for mu-law, the mean for mse)')
+    .option('--temperature <t>', 'free-running sampling temperature (default: the one `synth tune` stored in the model, else 1 for mu-law and the mean for mse)')
     .option('--tf-temperature <t>', 'sample the teacher-forced run at this temperature (default: the expected value, the model\'s point prediction)')
     .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
     .option('--json', 'print JSON instead of the table')
@@ -81,7 +81,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
         }
         const rows = results.map((r) => ({ id: r.id, teacherForced: r.teacherForced, freeRunning: r.freeRunning }));
         const average = results.length > 0 ? { id: 'average', teacherForced: averageReports(results.map((r) => r.teacherForced)), freeRunning: averageReports(results.map((r) => r.freeRunning)) } : undefined;
-        const summary = { model: modelDir, data: flags.data, split: flags.utterances ? 'utterances' : split, settings: { rngSeed, seedSamples: seedSamples ?? manifest.spec.k, temperature: temperature ?? null, tfTemperature: tfTemperature ?? null }, utterances: rows, average };
+        const summary = { model: modelDir, data: flags.data, split: flags.utterances ? 'utterances' : split, settings: { rngSeed, seedSamples: seedSamples ?? manifest.spec.k, temperature: temperature ?? manifest.sampling.temperature ?? null, tfTemperature: tfTemperature ?? null }, utterances: rows, average };
         if (flags.report) {
           const { writeUtteranceFiles, writeHtmlReport, writeJson, figuresTable, mediaHtml } = await import('../../report/report-writer.js');
           const sections = [{ heading: 'average', html: average ? figuresTable([['average', average.teacherForced], ['average', average.freeRunning]]) : '' }];

@@ -49,7 +49,7 @@ export function addSynthOptions(command: Command): Command {
     .option('--chunk <n>', 'samples per graph call / per message (default 4096)')
     .option('--streams <n>', 'streams synthesized side by side in one graph call (default 1)')
     .option('--teacher-forced', 'feed the recording back instead of the model\'s own output')
-    .option('--temperature <t>', 'sampling temperature (> 0); mse models are deterministic unless given')
+    .option('--temperature <t>', 'sampling temperature (> 0; default: the one `synth tune` stored in the model, else 1 for mu-law; mse models are deterministic unless given)')
     .option('--mean', 'no sampling: play the expected value of each prediction (mulaw) or the plain mean (mse)')
     .option('--rng-seed <s>', 'seed of the sampling random numbers (default 1)')
     .option('--realtime', 'pace the output at the sample rate')

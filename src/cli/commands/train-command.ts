@@ -50,7 +50,7 @@ export function addTrainingOptions(command: Command): Command {
   return command
     .option('--utterance <id>', 'train on this utterance only (repeat or comma-separate for several)', collect)
     .option('--dev-fraction <f>', 'fraction of utterances (last by name) kept out as the dev split (default 0.1)')
-    .option('--preset <name>', 'a named setup: 2014 (tanh RNN-100, k=40, one-hot phone, MSE, no clipping) | default (the shipped model\'s recipe)')
+    .option('--preset <name>', 'a named setup: 2014 (tanh RNN-100, k=40, one-hot phone, MSE, no clipping) | default (the shipped model\'s recipe) | best-overfit (the best one-utterance setup)')
     .option('--cell <type>', 'rnn | gru | lstm')
     .option('--hidden <n>', 'hidden units (multiple of 4)')
     .option('--layers <n>', '1 or 2')

@@ -92,6 +92,16 @@ export const TRAINING_PRESETS: Readonly<Record<string, Partial<TrainingConfig>>>
     cell: 'gru', hidden: 128, layers: 1, head: 'mulaw', k: 40, featureSet: 'prosody-energy', preEmphasis: 0.85,
     batch: 64, steps: 100, learningRate: 1e-3, lrSchedule: 'cosine', warmupSteps: 50, clipNorm: 1, epochs: 24,
   },
+  /**
+   * The best setup found for the one-utterance experiment (README): the default model's network, trained
+   * like the 2014 preset (constant rate, no dev split) but with clipping and scheduled sampling, which is
+   * what keeps the free-running level within 3 dB of the recording.
+   */
+  'best-overfit': {
+    cell: 'gru', hidden: 128, layers: 1, head: 'mulaw', k: 40, featureSet: 'prosody-energy', preEmphasis: 0.85,
+    batch: 64, steps: 100, learningRate: 2e-3, lrSchedule: 'constant', warmupSteps: 0, clipNorm: 1, weightDecay: 0,
+    dropout: 0, inputNoise: 0, scheduledSampling: 0.2, epochs: 200, devFraction: 0,
+  },
 };
 
 export function validateTrainingConfig(c: TrainingConfig): void {
