@@ -1,9 +1,10 @@
 /**
  * npm run bench:synth: speed of the engine on the 2014 model (rnn 100, k=40), one onnxruntime thread:
- * single-stream rtf in chunk mode, step-mode latency, 64 streams batched, first_audio_ms, and RSS after 10
- * minutes of audio; against a same-run baseline, one public step.onnx run per sample from JS.
+ * single-stream rtf in chunk mode, step-mode latency, 64 streams batched, first_audio_ms, and the synth CLI's
+ * RSS after 10 minutes of audio; against a same-run baseline, one public step.onnx run per sample from JS.
  * METRICS.md definitions; medians of several runs; ends with a RESULT line.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
 import * as ort from 'onnxruntime-node';
@@ -14,7 +15,9 @@ import type { EngineEvent } from '../src/engine/engine-events.js';
 import type { GenerationPlan } from '../src/engine/generation-plan.js';
 import { LatencyAccumulator } from '../src/metrics/latency-stats.js';
 import { randomBundle } from '../test/helpers/bundles.js';
+import { tempDir } from '../test/helpers/fixtures.js';
 import { machineInfo, median, round } from './machine.js';
+import { longPhoneFile, runWithRss, type RssTrace } from './rss-probe.js';
 
 const RATE = 16000;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -110,15 +113,21 @@ for (let i = 0; i < RUNS; i++) multiRuns.push(await run(engine, plan(10), { mode
 const aggregate = median(multiRuns.map((r) => (64 * r.audioSeconds) / r.wallSeconds));
 console.log(`64 streams batched in one graph call (10 s each): aggregate_rtf ${round(aggregate, 1)} (${round(1e6 / (aggregate * RATE), 3)} us per sample per stream)`);
 
-const rssStart = process.memoryUsage().rss / 2 ** 20;
-let rssPeak = rssStart;
-const timer = setInterval(() => {
-  rssPeak = Math.max(rssPeak, process.memoryUsage().rss / 2 ** 20);
-}, 1000);
-const soak = await run(engine, plan(SOAK_SECONDS), { mode: 'chunk', chunkSamples: 8192 });
-clearInterval(timer);
-const rssEnd = process.memoryUsage().rss / 2 ** 20;
-console.log(`${SOAK_SECONDS} s of audio in chunk mode (rtf ${round(soak.audioSeconds / soak.wallSeconds, 1)}): RSS start ${round(rssStart, 1)} MB, peak ${round(rssPeak, 1)} MB, end ${round(rssEnd, 1)} MB`);
+// RSS of the product path: the synth CLI in its own process (this one also holds tfjs, which built the
+// bundle), writing SOAK_SECONDS of audio to a WAV, phones only and then with a recording (drift metrics).
+const soakDir = tempDir('synth-bench-');
+const soaks: Record<string, RssTrace> = {};
+for (const withRecording of [false, true]) {
+  const phones = longPhoneFile(soakDir, SOAK_SECONDS, RATE, withRecording);
+  const trace = await runWithRss(['--phones', phones, '--seed', '0', '--model', dir, '--out', join(soakDir, 'soak.wav')]);
+  if (trace.code !== 0) throw new Error(`the soak run failed (exit ${trace.code}): ${trace.stderr.trim()}`);
+  const half = trace.samples.slice(Math.floor(trace.samples.length / 2));
+  console.log(`${SOAK_SECONDS} s of audio by the CLI to a WAV, ${withRecording ? 'with a recording (drift metrics)' : 'phones only'}: ${round(trace.seconds, 1)} s wall; RSS start ${round(trace.startMb, 1)} MB, peak ${round(trace.peakMb, 1)} MB, end ${round(trace.endMb, 1)} MB, second half ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`);
+  soaks[withRecording ? 'recording' : 'phones'] = trace;
+}
+rmSync(soakDir, { recursive: true, force: true });
+const soak = soaks['phones'] as RssTrace;
+const soakRecording = soaks['recording'] as RssTrace;
 await engine.dispose();
 
 console.log(
@@ -131,8 +140,10 @@ console.log(
     step_latency_us_p99: round(p99, 2),
     aggregate_rtf_64: round(aggregate, 1),
     first_audio_ms: round(median(firstAudio), 2),
-    rss_mb_after_10min: round(rssEnd, 1),
-    rss_mb_peak: round(rssPeak, 1),
+    rss_mb_after_10min: round(soak.endMb, 1),
+    rss_mb_peak: round(soak.peakMb, 1),
+    rss_mb_after_10min_with_recording: round(soakRecording.endMb, 1),
+    rss_mb_peak_with_recording: round(soakRecording.peakMb, 1),
     soak_audio_seconds: SOAK_SECONDS,
   })}`,
 );

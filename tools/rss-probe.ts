@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeWav } from '../test/helpers/fixtures.js';
 
 /** RSS of a process in MB from /proc (Linux). */
 export function rssMb(pid: number): number | undefined {
@@ -12,19 +13,36 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
-/** A phone file of `seconds` of speech-like phones (radio set), written to `dir`. */
-export function longPhoneFile(dir: string, seconds: number, rateHz = 16000): string {
+/**
+ * A phone file of `seconds` of speech-like phones (radio set) and a recording beside it (same name, .wav):
+ * models conditioned on prosody take F0, voicing and energy from it. The recording is a harmonic tone whose
+ * pitch glides and whose level follows the phones (vowels loud, pauses silent): deterministic, no
+ * randomness, enough for the pitch tracker and the energy feature to produce varied values.
+ */
+export function longPhoneFile(dir: string, seconds: number, rateHz = 16000, withRecording = true): string {
   const phones = ['pau', 'dh', 'ax', 's', 'ae', 'm', 'p', 'l', 'iy', 'k', 'aa', 'n', 't', 'ow', 'r'];
+  const loud = new Set(['ax', 'ae', 'iy', 'aa', 'ow', 'm', 'l', 'n', 'r']);
   const lines: string[] = [];
   const total = Math.round(seconds * rateHz);
+  const audio = new Float32Array(total);
+  let phase = 0;
   for (let at = 0, i = 0; at < total; i++) {
     const len = 800 + ((i * 613) % 1600);
     const end = Math.min(total, at + len);
-    lines.push(`${at} ${end} ${phones[i % phones.length]}`);
+    const phone = phones[i % phones.length] as string;
+    lines.push(`${at} ${end} ${phone}`);
+    const amp = phone === 'pau' ? 0 : loud.has(phone) ? 0.25 : 0.05;
+    for (let t = at; t < end; t++) {
+      const f0Hz = 170 + 40 * Math.sin((2 * Math.PI * t) / (1.3 * rateHz));
+      phase += (2 * Math.PI * f0Hz) / rateHz;
+      audio[t] = amp * (Math.sin(phase) + 0.5 * Math.sin(2 * phase) + 0.25 * Math.sin(3 * phase)) / 1.75;
+    }
     at = end;
   }
-  const path = join(dir, `long-${seconds}s.phn`);
+  const name = `long-${seconds}s${withRecording ? '' : '-phones-only'}`;
+  const path = join(dir, `${name}.phn`);
   writeFileSync(path, `${lines.join('\n')}\n`);
+  if (withRecording) writeWav(join(dir, `${name}.wav`), audio, rateHz);
   return path;
 }
 

@@ -7,9 +7,10 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
-import { buildPhoneTrack } from '../src/data/features/phone-track.js';
-import { PHONE_SETS } from '../src/data/phones/phone-sets.js';
+import { usesRecording } from '../src/data/features/feature-layout.js';
+import { createProsodyExtractor } from '../src/data/features/prosody.js';
 import { Engine } from '../src/engine/engine.js';
+import { preparePlan } from '../src/engine/prepare-plan.js';
 import { DEFAULT_MODEL_DIR } from '../src/cli/default-model.js';
 import { tempDir } from '../test/helpers/fixtures.js';
 import { machineInfo, round } from './machine.js';
@@ -31,18 +32,29 @@ const flat = (t: { startMb: number; peakMb: number; endMb: number; samples: numb
   const half = t.samples.slice(Math.floor(t.samples.length / 2));
   return `RSS start ${round(t.startMb, 1)} MB, peak ${round(t.peakMb, 1)} MB, end ${round(t.endMb, 1)} MB, second-half range ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`;
 };
+/** A failed run would print NaN figures; say what the CLI said instead, and fail. */
+const mustSucceed = (what: string, t: { code: number | null; stderr: string }): void => {
+  if (t.code !== 0) {
+    console.error(`${what}: the synth CLI exited with ${t.code}: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    process.exit(1);
+  }
+};
 const wav = join(dir, 'soak.wav');
 const toFile = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', wav, '--metrics', 'json=' + join(dir, 'm.jsonl')]);
+mustSucceed('to a WAV file', toFile);
 console.log(`${minutes} min to a WAV file: exit ${toFile.code}, ${round(toFile.seconds, 1)} s wall; ${flat(toFile)}`);
 const toNull = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', '-', '--metrics', 'json=' + join(dir, 'm2.jsonl')], { stdoutTo: 'ignore' });
+mustSucceed('to /dev/null', toNull);
 console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round(toNull.seconds, 1)} s wall; ${flat(toNull)}`);
 
 // 100 back-to-back syntheses in one process.
 const engine = await Engine.load(model);
-const track = buildPhoneTrack([{ startSample: 0, endSample: 8000, phone: 'aa' }, { startSample: 8000, endSample: 16000, phone: 's' }], PHONE_SETS[engine.manifest.spec.phoneSet], 16000);
+const rate = engine.manifest.spec.sampleRateHz;
+const prosody = usesRecording(engine.manifest.spec.featureSet) ? createProsodyExtractor(rate) : undefined;
+const plan = await preparePlan(engine.manifest, { phonesPath: longPhoneFile(dir, 1, rate), seedSamples: 0, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
 const rss: number[] = [];
 for (let i = 0; i < runs; i++) {
-  await lastValueFrom(engine.synthesize({ lengthSamples: 16000, seed: new Float32Array(0), track }, { rngSeed: i }).pipe(reduce((n) => n + 1, 0)));
+  await lastValueFrom(engine.synthesize(plan, { rngSeed: i }).pipe(reduce((n) => n + 1, 0)));
   if (i % 10 === 9) {
     (globalThis as { gc?: () => void }).gc?.();
     rss.push(process.memoryUsage().rss / 2 ** 20);

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { Observable, defer, finalize, from, switchMap } from 'rxjs';
-import { SynthError, type ErrorCategory } from '../core/errors.js';
+import { MismatchError, SynthError, type ErrorCategory } from '../core/errors.js';
 import { loadBundle, type LoadedBundle } from './bundle-loader.js';
 import type { AudioChunk, EngineEvent } from './engine-events.js';
 import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
@@ -118,6 +118,18 @@ export class Engine {
       }
       if (this.busy) {
         subscriber.error(new Error('this engine is already synthesizing; load another engine for concurrent runs'));
+        return undefined;
+      }
+      // Without this check a prosody model would run on zeros for F0, voicing and energy: quiet, wrong speech.
+      const needsProsody = this.manifest.features.dense.filter((d) => d === 'log_f0' || d === 'voicing' || d === 'log_energy');
+      if (needsProsody.length > 0 && !plan.track.prosody) {
+        subscriber.error(
+          new MismatchError({
+            code: 'E_PLAN_PROSODY',
+            message: `the model is conditioned on ${needsProsody.join(', ')} (feature set ${this.manifest.spec.featureSet}), and the plan's phone track has no prosody`,
+            hint: 'build the track with the prosody of a recording (preparePlan does this from --wav), or use a model trained with --features seed|rich',
+          }),
+        );
         return undefined;
       }
       this.busy = true;

@@ -40,13 +40,17 @@ export function nmse(truth: Float32Array, generated: Float32Array): number {
   return energy > 0 ? err / energy : Number.NaN;
 }
 
-/** SNR of one frame in dB (35 when the error is 0), not clamped. */
-export function frameSnrDb(truth: Float32Array, generated: Float32Array, start: number, length: number): number {
+/**
+ * SNR of one frame in dB (35 when the error is 0), not clamped. `generatedStart` is where the same frame
+ * starts in `generated` (a streaming caller keeps only a window of it).
+ */
+export function frameSnrDb(truth: Float32Array, generated: Float32Array, start: number, length: number, generatedStart = start): number {
   let err = 0;
   let energy = 0;
+  const shift = generatedStart - start;
   for (let i = start; i < start + length; i++) {
     const x = truth[i] as number;
-    err += ((generated[i] as number) - x) ** 2;
+    err += ((generated[i + shift] as number) - x) ** 2;
     energy += x * x;
   }
   if (err === 0) return SEG_SNR_MAX_DB;

@@ -36,10 +36,13 @@ export class LogMelAnalyzer {
     return out;
   }
 
-  /** RMS over bands of the log-mel difference of two frames. */
-  frameDistance(truth: Float32Array, generated: Float32Array, start: number): number {
-    const a = this.analyze(truth, start, new Float64Array(MEL_BANDS));
-    const b = this.analyze(generated, start, new Float64Array(MEL_BANDS));
+  private readonly melTruth = new Float64Array(MEL_BANDS);
+  private readonly melGenerated = new Float64Array(MEL_BANDS);
+
+  /** RMS over bands of the log-mel difference of two frames (the generated one at `generatedStart`). */
+  frameDistance(truth: Float32Array, generated: Float32Array, start: number, generatedStart = start): number {
+    const a = this.analyze(truth, start, this.melTruth);
+    const b = this.analyze(generated, generatedStart, this.melGenerated);
     let sum = 0;
     for (let m = 0; m < MEL_BANDS; m++) sum += ((a[m] as number) - (b[m] as number)) ** 2;
     return Math.sqrt(sum / MEL_BANDS);
@@ -61,29 +64,40 @@ export function melDistanceDb(truth: Float32Array, generated: Float32Array, samp
   return count > 0 ? sum / count : Number.NaN;
 }
 
+/** The log-spectral distance of single 512-sample Hann frames (lsd_db's per-frame term). */
+export class LogSpectralAnalyzer {
+  private readonly fft = new RealFft(LSD_FRAME);
+  private readonly window = hannPeriodic(LSD_FRAME);
+  private readonly fa = new Float64Array(LSD_FRAME);
+  private readonly fb = new Float64Array(LSD_FRAME);
+  private readonly pa = new Float64Array(LSD_FRAME / 2 + 1);
+  private readonly pb = new Float64Array(LSD_FRAME / 2 + 1);
+
+  /** RMS over bins of the log power-spectrum difference (dB); the generated frame starts at `generatedStart`. */
+  frameDistance(truth: Float32Array, generated: Float32Array, start: number, generatedStart = start): number {
+    const { fa, fb, pa, pb, window } = this;
+    for (let i = 0; i < LSD_FRAME; i++) {
+      fa[i] = (truth[start + i] as number) * (window[i] as number);
+      fb[i] = (generated[generatedStart + i] as number) * (window[i] as number);
+    }
+    this.fft.powerSpectrum(fa, pa);
+    this.fft.powerSpectrum(fb, pb);
+    let acc = 0;
+    for (let k = 0; k < pa.length; k++) acc += (10 * Math.log10(((pa[k] as number) + 1e-10) / ((pb[k] as number) + 1e-10))) ** 2;
+    return Math.sqrt(acc / pa.length);
+  }
+}
+
 /** lsd_db of METRICS.md: log-spectral distance over non-silent 512-sample Hann frames, hop 160. */
 export function logSpectralDistanceDb(truth: Float32Array, generated: Float32Array): number {
-  const fft = new RealFft(LSD_FRAME);
-  const window = hannPeriodic(LSD_FRAME);
-  const fa = new Float64Array(LSD_FRAME);
-  const fb = new Float64Array(LSD_FRAME);
-  const pa = new Float64Array(LSD_FRAME / 2 + 1);
-  const pb = new Float64Array(LSD_FRAME / 2 + 1);
+  const analyzer = new LogSpectralAnalyzer();
   const n = frameCount(Math.min(truth.length, generated.length), LSD_FRAME, SPECTRAL_HOP);
   let sum = 0;
   let count = 0;
   for (let f = 0; f < n; f++) {
     const start = f * SPECTRAL_HOP;
     if (meanSquare(truth, start, LSD_FRAME) <= SILENT_MEAN_SQUARE) continue;
-    for (let i = 0; i < LSD_FRAME; i++) {
-      fa[i] = (truth[start + i] as number) * (window[i] as number);
-      fb[i] = (generated[start + i] as number) * (window[i] as number);
-    }
-    fft.powerSpectrum(fa, pa);
-    fft.powerSpectrum(fb, pb);
-    let acc = 0;
-    for (let k = 0; k < pa.length; k++) acc += (10 * Math.log10(((pa[k] as number) + 1e-10) / ((pb[k] as number) + 1e-10))) ** 2;
-    sum += Math.sqrt(acc / pa.length);
+    sum += analyzer.frameDistance(truth, generated, start);
     count++;
   }
   return count > 0 ? sum / count : Number.NaN;

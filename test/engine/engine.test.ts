@@ -63,4 +63,13 @@ describe('Engine', () => {
     // Different random numbers per stream: the streams differ.
     expect(Array.from(chunks[1]!.samples[0]!)).not.toEqual(Array.from(chunks[1]!.samples[1]!));
   });
+
+  it('refuses a plan without prosody for a model conditioned on F0, voicing and energy (it would run on zeros)', async () => {
+    const { dir } = await randomBundle({ ...spec, featureSet: 'prosody-energy' }, 1, 1);
+    const engine = await Engine.load(dir);
+    const error = await lastValueFrom(engine.synthesize(tonePlan(1600, 0))).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_PLAN_PROSODY' });
+    expect(String((error as Error).message)).toMatch(/log_f0, voicing, log_energy/);
+    await engine.dispose();
+  });
 });

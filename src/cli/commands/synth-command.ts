@@ -150,18 +150,19 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     const { paceRealtime } = await import('../../audio/operators/pace-realtime.js');
     const { driftFrames } = await import('../../metrics/operators/drift-frames.js');
     const { latencyStats } = await import('../../metrics/operators/latency-stats.js');
-    const { fidelity } = await import('../../metrics/fidelity.js');
+    const { StreamingFidelity } = await import('../../metrics/streaming-fidelity.js');
     const settings = engine.settings({ mode, streams, rngSeed, teacherForced: Boolean(flags.teacherForced), ...(chunk ? { chunkSamples: chunk } : {}), ...(temperature !== undefined ? { temperature } : {}) });
     let underruns = 0;
     let run$ = engine.synthesize(plan, settings);
     if (flags.realtime) run$ = run$.pipe(paceRealtime({ sampleRateHz: rate, onUnderrun: () => underruns++ }));
     // Every consumer subscribes before the run starts: the seed chunk is emitted at once on connect.
     const shared$ = connectable(run$, { connector: () => new Subject(), resetOnDisconnect: false });
-    const generated = new Float32Array(plan.lengthSamples);
+    const modeName = settings.teacherForced ? 'teacher-forced' : 'free-running';
+    // The summary's figures, computed as the audio arrives (memory does not grow with the utterance).
+    const summaryFidelity = plan.truth ? new StreamingFidelity({ truth: plan.truth, seedSamples: plan.seed.length, segments: plan.segments, mode: modeName, sampleRateHz: rate }) : undefined;
     let latest: import('../../metrics/operators/latency-stats.js').SpeedSnapshot | undefined;
     let lastDrift: import('../../metrics/operators/drift-frames.js').DriftFrame | undefined;
     let end: import('../../engine/engine-events.js').SynthesisEnd | undefined;
-    const modeName = settings.teacherForced ? 'teacher-forced' : 'free-running';
     const subscriptions: Subscription[] = [];
 
     const finished = new Promise<'done' | 'gone'>((resolve, reject) => {
@@ -175,7 +176,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
           next: (e) => {
             if (e.type === 'audio') {
               const s = e.chunk.samples[0];
-              if (s) generated.set(s.subarray(0, Math.max(0, Math.min(s.length, generated.length - e.chunk.startSample))), e.chunk.startSample);
+              if (s) summaryFidelity?.push(s, e.chunk.startSample);
               if (sinks.some(({ sink }) => sink.gone)) resolve('gone');
             } else if (e.type === 'end') end = e;
           },
@@ -234,18 +235,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
 
     // Summary over what was produced.
     const producedUntil = end ? plan.lengthSamples : Math.max(plan.seed.length, Math.round((latest?.audioSeconds ?? 0) * rate) + plan.seed.length);
-    const fid = plan.truth && producedUntil > plan.seed.length
-      ? fidelity({
-          truth: plan.truth.subarray(0, producedUntil),
-          generated: generated.subarray(0, producedUntil),
-          seedSamples: plan.seed.length,
-          segments: plan.segments,
-          mode: modeName,
-          nonfinite: end?.guard.nonfinite ?? 0,
-          clipped: end?.guard.clipped ?? 0,
-          sampleRateHz: rate,
-        })
-      : null;
+    const fid = summaryFidelity && summaryFidelity.samples > 0 ? summaryFidelity.report({ nonfinite: end?.guard.nonfinite ?? 0, clipped: end?.guard.clipped ?? 0 }) : null;
     const summary = {
       type: 'summary',
       model: engine.bundle.dir,

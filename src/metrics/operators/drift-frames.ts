@@ -3,6 +3,7 @@ import type { EngineEvent } from '../../engine/engine-events.js';
 import { frameSnrDb, SEG_FRAME, SEG_SNR_MAX_DB, SEG_SNR_MIN_DB } from '../fidelity.js';
 import { LogMelAnalyzer, MEL_FRAME, SILENT_MEAN_SQUARE } from '../spectral-frames.js';
 import { meanSquare } from '../../dsp/window.js';
+import { SlidingSignal } from '../sliding-signal.js';
 
 /** Drift of one 20 ms frame (320 samples) after the seed. */
 export interface DriftFrame {
@@ -25,8 +26,8 @@ export interface DriftOptions {
 
 /**
  * Live drift against the ground truth: one DriftFrame per 20 ms of generated audio, as it arrives. The
- * exact summary figures come from fidelity() at the end; these are the same measures per frame, for the
- * live status and the JSON event stream.
+ * summary figures come from StreamingFidelity; these are the same measures per frame, for the live status
+ * and the JSON event stream.
  *
  * @example
  * ```ts
@@ -38,9 +39,9 @@ export function driftFrames(options: DriftOptions): OperatorFunction<EngineEvent
   const stream = options.stream ?? 0;
   return (source) =>
     new Observable<DriftFrame>((subscriber) => {
-      const generated = new Float32Array(truth.length);
+      // Only the current frames' samples are kept: memory does not grow with the utterance.
+      const generated = new SlidingSignal(0);
       const analyzer = new LogMelAnalyzer(sampleRateHz);
-      let filled = 0;
       let frame = 0;
       const subscription = source.subscribe({
         next: (event) => {
@@ -48,15 +49,16 @@ export function driftFrames(options: DriftOptions): OperatorFunction<EngineEvent
           const samples = event.chunk.samples[stream];
           if (!samples) return;
           const end = Math.min(truth.length, event.chunk.startSample + samples.length);
-          generated.set(samples.subarray(0, end - event.chunk.startSample), event.chunk.startSample);
-          filled = Math.max(filled, end);
-          while (seedSamples + (frame + 1) * SEG_FRAME <= filled) {
+          if (end <= generated.end) return;
+          generated.write(samples.subarray(0, end - event.chunk.startSample), event.chunk.startSample, seedSamples + frame * SEG_FRAME + SEG_FRAME - MEL_FRAME);
+          const { data, offset } = generated;
+          while (seedSamples + (frame + 1) * SEG_FRAME <= generated.end) {
             const start = seedSamples + frame * SEG_FRAME;
             const silent = meanSquare(truth, start, SEG_FRAME) < SILENT_MEAN_SQUARE;
-            const snr = silent ? null : Math.min(SEG_SNR_MAX_DB, Math.max(SEG_SNR_MIN_DB, frameSnrDb(truth, generated, start, SEG_FRAME)));
+            const snr = silent ? null : Math.min(SEG_SNR_MAX_DB, Math.max(SEG_SNR_MIN_DB, frameSnrDb(truth, data, start, SEG_FRAME, start - offset)));
             const melStart = start + SEG_FRAME - MEL_FRAME;
             const melSilent = melStart < seedSamples || meanSquare(truth, melStart, MEL_FRAME) <= SILENT_MEAN_SQUARE;
-            const mel = melSilent ? null : analyzer.frameDistance(truth, generated, melStart);
+            const mel = melSilent ? null : analyzer.frameDistance(truth, data, melStart, melStart - offset);
             subscriber.next({ frame, timeSeconds: (start + SEG_FRAME) / sampleRateHz, snrDb: snr, melDistDb: mel });
             frame++;
           }
