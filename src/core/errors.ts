@@ -54,9 +54,11 @@ export class SynthError extends Error {
 
   /** The single line the CLI prints: `where: message (hint)`. */
   toLine(): string {
+    // Paths keep their dots (../data): only the message's own final period is normalized.
     const place = this.where ? `${this.where}: ` : '';
-    const hint = this.hint ? ` ${this.hint}` : '';
-    return `${place}${this.message}.${hint}`.replace(/\.\./g, '.').replace(/\s+/g, ' ').trim();
+    const message = this.message.replace(/\s+/g, ' ').trim().replace(/\.+$/, '');
+    const hint = this.hint ? ` ${this.hint.replace(/\s+/g, ' ').trim()}` : '';
+    return `${place}${message}.${hint}`;
   }
 }
 

@@ -70,6 +70,9 @@ describe('bad phone files', () => {
   it('missing, or a folder: exit 3 with the path', async () => {
     await expectFailure(synthArgs(join(dir, 'nope.phn')), { code: 3, message: /nope\.phn: cannot read the label file \(no such file or folder\)/ });
     await expectFailure(synthArgs(dir), { code: 3, message: /the label path is not a regular file/ });
+    // The path is printed as given, dots and all.
+    const line = await expectFailure(synthArgs(`${dir}/sub/../nope.phn`), { code: 3, message: /cannot read the label file/ });
+    expect(line).toContain(`${dir}/sub/../nope.phn: `);
   });
 
   it('times past the end of the audio', async () => {
