@@ -213,7 +213,9 @@ export class Engine {
       };
       this.worker.on('message', onMessage);
       this.worker.on('error', onError);
-      send({ type: 'start', runId, model: generatorModelOf(this.manifest), plan, settings, credits: maxAhead });
+      // The worker reads the recording only to feed it back (teacher forcing): free-running runs do not copy it there.
+      const { truth: _unused, ...withoutTruth } = plan;
+      send({ type: 'start', runId, model: generatorModelOf(this.manifest), plan: settings.teacherForced ? plan : withoutTruth, settings, credits: maxAhead });
       return () => {
         if (!ended) {
           ended = true;
