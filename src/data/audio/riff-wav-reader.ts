@@ -119,12 +119,14 @@ export function readRiffWav(bytes: Uint8Array, path: string, options: ReadAudioO
   const chunk = (wav as unknown as { data: { chunkId: string; chunkSize: number; samples: Uint8Array } }).data;
   chunk.chunkSize = data.length;
   chunk.samples = data;
-  const decoded = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-  const channel = (Array.isArray(decoded) ? decoded[channelIndex] : decoded) as Float64Array;
-  const samples = new Float32Array(frames);
+  // Decoded straight to float32 and scaled in place: one array per channel, no float64 copy of a long
+  // recording. Exact: 8-24-bit integers fit float32, and scaling by a power of two commutes with rounding.
+  const decoded = wav.getSamples(false, Float32Array) as unknown as Float32Array | Float32Array[];
+  const samples = (Array.isArray(decoded) ? decoded[channelIndex] : decoded) as Float32Array;
   const scale = floatOk ? 1 : bitsPerSample === 8 ? 1 / 128 : 1 / 2 ** (bitsPerSample - 1);
   const offset = !floatOk && bitsPerSample === 8 ? 128 : 0;
-  for (let i = 0; i < frames; i++) samples[i] = ((channel[i] as number) - offset) * scale;
+  if (samples.length !== frames) throw new FormatError({ code: 'E_WAV_DATA', where: path, message: `decoded ${samples.length} samples where the data holds ${frames}` });
+  if (scale !== 1 || offset !== 0) for (let i = 0; i < frames; i++) samples[i] = ((samples[i] as number) - offset) * scale;
   if (options.expectedSampleRateHz !== undefined) {
     assertSampleRate(path, layout.sampleRateHz, options.expectedSampleRateHz);
   }
