@@ -7,8 +7,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { lastValueFrom, reduce } from 'rxjs';
-import { usesRecording } from '../src/data/features/feature-layout.js';
-import { createProsodyExtractor } from '../src/data/features/prosody.js';
+import { prosodyExtractorFor } from '../src/data/features/feature-layout.js';
 import { Engine } from '../src/engine/engine.js';
 import { preparePlan } from '../src/engine/prepare-plan.js';
 import { DEFAULT_MODEL_DIR } from '../src/cli/default-model.js';
@@ -50,7 +49,7 @@ console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round
 // 100 back-to-back syntheses in one process.
 const engine = await Engine.load(model);
 const rate = engine.manifest.spec.sampleRateHz;
-const prosody = usesRecording(engine.manifest.spec.featureSet) ? createProsodyExtractor(rate) : undefined;
+const prosody = await prosodyExtractorFor(engine.manifest.spec.featureSet, rate);
 const plan = await preparePlan(engine.manifest, { phonesPath: longPhoneFile(dir, 1, rate), seedSamples: 0, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
 const rss: number[] = [];
 for (let i = 0; i < runs; i++) {

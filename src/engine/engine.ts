@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { Observable, defer, finalize, from, switchMap } from 'rxjs';
 import { MismatchError, SynthError, type ErrorCategory } from '../core/errors.js';
+import { RECORDING_FEATURES, usesRecording } from '../data/features/feature-layout.js';
 import { loadBundle, type LoadedBundle } from './bundle-loader.js';
 import type { AudioChunk, EngineEvent } from './engine-events.js';
 import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
@@ -121,8 +122,8 @@ export class Engine {
         return undefined;
       }
       // Without this check a prosody model would run on zeros for F0, voicing and energy: quiet, wrong speech.
-      const needsProsody = this.manifest.features.dense.filter((d) => d === 'log_f0' || d === 'voicing' || d === 'log_energy');
-      if (needsProsody.length > 0 && !plan.track.prosody) {
+      if (usesRecording(this.manifest.spec.featureSet) && !plan.track.prosody) {
+        const needsProsody = this.manifest.features.dense.filter((d) => (RECORDING_FEATURES as readonly string[]).includes(d));
         subscriber.error(
           new MismatchError({
             code: 'E_PLAN_PROSODY',

@@ -65,7 +65,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           const dev = known.length > 0 ? known : splitByName(refs, 0.1).dev;
           refs = split === 'dev' ? dev : refs.filter((r) => !dev.includes(r));
         }
-        const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(manifest.spec.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor(manifest.spec.sampleRateHz) : undefined;
+        const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, manifest.spec.sampleRateHz);
         const settings = {
           rngSeed,
           ...(seedSamples !== undefined ? { seedSamples } : {}),

@@ -45,7 +45,7 @@ export function registerExperimentCommand(program: Command, context: CliContext)
     try {
       const rngSeed = parseNumberOption('--rng-seed', flags['rngSeed'] as string | undefined, { min: 0, integer: true }) ?? 1;
       const temperature = parseNumberOption('--temperature', flags['temperature'] as string | undefined, { min: 0, max: 100, exclusiveMin: true });
-      const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(config.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor() : undefined;
+      const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(config.featureSet);
       // mulaw models: the free-running temperature is chosen on this utterance (it is the training data);
       // every candidate is reported.
       const tried: Array<{ temperature: number; mel_dist_db: number; level_err_db: number }> = [];

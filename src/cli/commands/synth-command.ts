@@ -106,7 +106,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   try {
     const manifest = engine.manifest;
     const rate = manifest.spec.sampleRateHz;
-    const prosody = (await import('../../data/features/feature-layout.js')).usesRecording(manifest.spec.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor(rate) : undefined;
+    const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, rate);
     const plan = await preparePlan(manifest, {
       phonesPath: flags.phones,
       seedSamples,

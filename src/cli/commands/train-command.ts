@@ -134,7 +134,6 @@ export async function runTraining(
 ): Promise<{ result: Awaited<ReturnType<typeof import('../../model/training/trainer.js').train>>; interrupted: boolean }> {
   const { train } = await import('../../model/training/trainer.js');
   const { PACKAGE_VERSION } = await import('../package-version.js');
-  const { createProsodyExtractor } = await import('../../data/features/prosody.js');
   const backend = parseChoice('--backend', flags.backend, ['tensorflow', 'wasm', 'cpu'] as const);
   const progress = new ProgressLine(context.stderr, context.stderrIsTty);
   const controller = new AbortController();
@@ -142,8 +141,7 @@ export async function runTraining(
     progress.log(`synth: ${signal} received: finishing the current step and writing a checkpoint...`);
     controller.abort();
   });
-  const { usesRecording } = await import('../../data/features/feature-layout.js');
-  const prosody = usesRecording(config.featureSet) ? createProsodyExtractor() : undefined;
+  const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(config.featureSet);
   try {
     const result = await train(config, {
       command,

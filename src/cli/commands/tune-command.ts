@@ -36,8 +36,7 @@ export function registerTuneCommand(program: Command, context: CliContext): void
         const dev = new Set(manifest.training.devUtterances);
         if (ids.some((id) => dev.has(id))) throw new UsageError({ code: 'E_OPTION_VALUE', where: '--utterances', message: 'tuning on dev utterances would make the dev figures optimistic', hint: 'pick training utterances' });
         const refs = selectUtterances(corpus, ids);
-        const { usesRecording } = await import('../../data/features/feature-layout.js');
-        const prosody = usesRecording(manifest.spec.featureSet) ? (await import('../../data/features/prosody.js')).createProsodyExtractor(manifest.spec.sampleRateHz) : undefined;
+        const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, manifest.spec.sampleRateHz);
         const rows: Array<{ temperature: number; mel: number; level: number; score: number }> = [];
         for (const temperature of candidates) {
           let mel = 0;

@@ -1,3 +1,5 @@
+import type { ProsodyExtractor } from './prosody.js';
+
 /**
  * What a model sees besides its sample window, for the sample it predicts:
  * - `seed`: the one-hot phone (the 2014 input);
@@ -9,9 +11,17 @@
 export type FeatureSetName = 'seed' | 'rich' | 'prosody' | 'prosody-energy';
 export const FEATURE_SET_NAMES: readonly FeatureSetName[] = ['seed', 'rich', 'prosody', 'prosody-energy'];
 
+/** Dense features taken from the recording (by the pitch tracker and the frame energy). */
+export const RECORDING_FEATURES: readonly DenseFeature[] = ['log_f0', 'voicing', 'log_energy'];
+
 /** Feature sets whose values come from the recording (F0, voicing, energy), so synthesis needs it. */
 export function usesRecording(featureSet: string): boolean {
-  return featureSet === 'prosody' || featureSet === 'prosody-energy';
+  return (FEATURE_SET_NAMES as readonly string[]).includes(featureSet) && featureLayout(featureSet as FeatureSetName, 1).dense.some((d) => RECORDING_FEATURES.includes(d));
+}
+
+/** The pitch tracker a feature set needs, or undefined; its module (and `pitchfinder`) loads only then. */
+export async function prosodyExtractorFor(featureSet: string, sampleRateHz = 16000): Promise<ProsodyExtractor | undefined> {
+  return usesRecording(featureSet) ? (await import('./prosody.js')).createProsodyExtractor(sampleRateHz) : undefined;
 }
 
 export type CategoricalSlot = 'phone' | 'prev' | 'next';
