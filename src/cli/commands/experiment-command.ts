@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { parseNumberOption } from '../cli-errors.js';
+import type { TemperatureTrial } from '../../report/choose-temperature.js';
 import { formatDuration } from '../progress-line.js';
 import { evaluationTable, readTrainLog } from './eval-command.js';
 import { addTrainingOptions, runTraining, trainingConfigFromFlags } from './train-command.js';
@@ -39,6 +40,7 @@ export function registerExperimentCommand(program: Command, context: CliContext)
     const { Engine } = await import('../../engine/engine.js');
     const { scanCorpus, selectUtterances } = await import('../../data/corpus/scan-corpus.js');
     const { evaluateUtterance } = await import('../../report/evaluate-utterance.js');
+    const { chooseTemperature } = await import('../../report/choose-temperature.js');
     const { writeUtteranceFiles, writeHtmlReport, writeJson, figuresTable, mediaHtml, preHtml } = await import('../../report/report-writer.js');
     const [ref] = selectUtterances(await scanCorpus(config.data), [utterance]);
     const engine = await Engine.load(modelDir);
@@ -48,14 +50,12 @@ export function registerExperimentCommand(program: Command, context: CliContext)
       const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(config.featureSet);
       // mulaw models: the free-running temperature is chosen on this utterance (it is the training data);
       // every candidate is reported.
-      const tried: Array<{ temperature: number; mel_dist_db: number; level_err_db: number }> = [];
+      let tried: TemperatureTrial[] = [];
       let chosen = temperature;
       if (chosen === undefined && engine.manifest.spec.head === 'mulaw') {
-        for (const t of [0.5, 0.6, 0.7, 0.8, 0.9, 1]) {
-          const r = await evaluateUtterance(engine, ref!, { rngSeed, temperature: t, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
-          tried.push({ temperature: t, mel_dist_db: r.freeRunning.mel_dist_db, level_err_db: r.freeRunning.level_err_db });
-        }
-        chosen = tried.reduce((a, b) => (b.mel_dist_db + b.level_err_db < a.mel_dist_db + a.level_err_db ? b : a)).temperature;
+        const choice = await chooseTemperature(engine, [ref!], { rngSeed, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
+        tried = choice.tried;
+        chosen = choice.best.temperature;
         context.stderr.write(`free-running temperature ${chosen} (of ${tried.map((t) => t.temperature).join(', ')}, by mel_dist + level_err)\n`);
       }
       const evaluation = await evaluateUtterance(engine, ref!, { rngSeed, ...(chosen !== undefined ? { temperature: chosen } : {}), ...(prosody ? { prosodyOf: prosody.extract } : {}) });

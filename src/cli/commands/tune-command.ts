@@ -19,11 +19,10 @@ export function registerTuneCommand(program: Command, context: CliContext): void
     .option('--rng-seed <s>', 'sampling seed (default 1)')
     .option('--dry-run', 'print the table without writing the manifest')
     .action(async (modelDir: string, flags: { data: string; utterances?: string; temperatures?: string; rngSeed?: string; dryRun?: boolean }) => {
-      const candidates = (flags.temperatures ?? '0.5,0.6,0.7,0.8,0.9,1').split(',').map((t) => parseNumberOption('--temperatures', t, { min: 0, max: 100, exclusiveMin: true }) as number);
+      const candidates = flags.temperatures?.split(',').map((t) => parseNumberOption('--temperatures', t, { min: 0, max: 100, exclusiveMin: true }) as number);
       const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { min: 0, integer: true }) ?? 1;
       const { scanCorpus, selectUtterances } = await import('../../data/corpus/scan-corpus.js');
       const { Engine } = await import('../../engine/engine.js');
-      const { evaluateUtterance } = await import('../../report/evaluate-utterance.js');
       const { readFileSync } = await import('node:fs');
       const { join } = await import('node:path');
       const { writeFileAtomic } = await import('../../core/atomic-write.js');
@@ -37,20 +36,11 @@ export function registerTuneCommand(program: Command, context: CliContext): void
         if (ids.some((id) => dev.has(id))) throw new UsageError({ code: 'E_OPTION_VALUE', where: '--utterances', message: 'tuning on dev utterances would make the dev figures optimistic', hint: 'pick training utterances' });
         const refs = selectUtterances(corpus, ids);
         const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, manifest.spec.sampleRateHz);
-        const rows: Array<{ temperature: number; mel: number; level: number; score: number }> = [];
-        for (const temperature of candidates) {
-          let mel = 0;
-          let level = 0;
-          for (const ref of refs) {
-            const r = await evaluateUtterance(engine, ref, { rngSeed, temperature, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
-            mel += r.freeRunning.mel_dist_db / refs.length;
-            level += r.freeRunning.level_err_db / refs.length;
-          }
-          rows.push({ temperature, mel, level, score: mel + level });
-          context.stderr.write(`  temperature ${temperature}: mel_dist ${mel.toFixed(2)} dB, level_err ${level.toFixed(2)} dB\n`);
-        }
-        const best = rows.reduce((a, b) => (b.score < a.score ? b : a));
-        context.stdout.write(`best temperature ${best.temperature} on ${ids.join(', ')}: free-running mel_dist ${best.mel.toFixed(2)} dB, level_err ${best.level.toFixed(2)} dB\n`);
+        const { chooseTemperature } = await import('../../report/choose-temperature.js');
+        const { best } = await chooseTemperature(engine, refs, { rngSeed, ...(candidates ? { candidates } : {}), ...(prosody ? { prosodyOf: prosody.extract } : {}) }, (t) =>
+          context.stderr.write(`  temperature ${t.temperature}: mel_dist ${t.mel_dist_db.toFixed(2)} dB, level_err ${t.level_err_db.toFixed(2)} dB\n`),
+        );
+        context.stdout.write(`best temperature ${best.temperature} on ${ids.join(', ')}: free-running mel_dist ${best.mel_dist_db.toFixed(2)} dB, level_err ${best.level_err_db.toFixed(2)} dB\n`);
         if (!flags.dryRun) {
           const path = join(modelDir, 'manifest.json');
           const onDisk = JSON.parse(readFileSync(path, 'utf8'));
