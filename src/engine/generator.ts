@@ -1,13 +1,13 @@
 import { Rng } from '../core/rng.js';
 import { DeEmphasizer, preEmphasize } from '../dsp/emphasis.js';
 import { probit } from '../dsp/probit.js';
-
-/** The guard's upper bound (int16 full scale); a sample there was clipped. */
-const SAMPLE_MAX = 32767 / 32768;
 import { ConditioningWriter } from '../data/features/conditioning-writer.js';
 import type { CategoricalSlot, DenseFeature, FeatureLayout, FeatureSetName } from '../data/features/feature-layout.js';
 import type { GenerationPlan, GenerationSettings, GeneratorModel } from './generation-plan.js';
 import type { ModelSessions } from './model-sessions.js';
+
+/** The guard's upper bound (int16 full scale); a sample there was clipped. */
+const SAMPLE_MAX = 32767 / 32768;
 
 /** One generated chunk: `samples[b]` for each stream b, starting at `startSample`. */
 export interface GeneratedChunk {
@@ -260,13 +260,7 @@ export class Generator {
       } else (this.state.deEmphasis[b] as DeEmphasizer).process(s);
       for (let t = 0; t < s.length; t++) {
         const v = s[t] as number;
-        if (Math.abs(v) >= 1) {
-          this.state.guard.clipped++;
-          if (this.state.guard.firstGuardedSample < 0) {
-            this.state.guard.firstGuardedSample = start + t;
-            this.state.guard.firstGuardedKind = 'clipped';
-          }
-        }
+        if (Math.abs(v) >= 1) this.countGuarded('clipped', start + t);
         s[t] = clampSample(v);
       }
     });
@@ -274,22 +268,20 @@ export class Generator {
 
   /** Count a guarded prediction and return the value to play (never NaN). */
   private guard(sample: number, raw: number, at: number): number {
-    const g = this.state.guard;
-    if (!Number.isFinite(raw)) {
-      g.nonfinite++;
-      if (g.firstGuardedSample < 0) {
-        g.firstGuardedSample = at;
-        g.firstGuardedKind = 'nonfinite';
-      }
-    } else if (this.model.head === 'mse' ? raw <= -1 || raw >= SAMPLE_MAX : Math.abs(raw) >= 1) {
-      // mse chunk graphs report the guarded value, so reaching a bound is what counts as clipped.
-      g.clipped++;
-      if (g.firstGuardedSample < 0) {
-        g.firstGuardedSample = at;
-        g.firstGuardedKind = 'clipped';
-      }
-    }
+    if (!Number.isFinite(raw)) this.countGuarded('nonfinite', at);
+    // mse chunk graphs report the guarded value, so reaching a bound is what counts as clipped.
+    else if (this.model.head === 'mse' ? raw <= -1 || raw >= SAMPLE_MAX : Math.abs(raw) >= 1) this.countGuarded('clipped', at);
     return Number.isFinite(sample) ? sample : 0;
+  }
+
+  /** One guarded sample: the count of its kind, and where guarding began. */
+  private countGuarded(kind: 'nonfinite' | 'clipped', at: number): void {
+    const g = this.state.guard;
+    g[kind]++;
+    if (g.firstGuardedSample < 0) {
+      g.firstGuardedSample = at;
+      g.firstGuardedKind = kind;
+    }
   }
 }
 
