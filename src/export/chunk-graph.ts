@@ -1,5 +1,5 @@
 import { BOOL, FLOAT, GraphBuilder } from './onnx-graph-builder.js';
-import { NetworkEmitter, SAMPLE_MAX, SAMPLE_MIN, type StateNames } from './network-emitter.js';
+import { NetworkEmitter, SAMPLE_MAX, SAMPLE_MIN, type ConditioningLayout, type StateNames } from './network-emitter.js';
 import { packState, splitState, stateParts, stateWidth } from './step-graph.js';
 
 export const CHUNK_IO = {
@@ -102,7 +102,7 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
  * `teacher_forcing` switches (If) to a body that feeds back `truth` [N,B] instead. Per-frame work (the
  * conditioning projection, the noise, the temperature) is done once per call, outside the loop.
  */
-export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number, layout: { slots: number; phones: number; dense: number }): { graph: GraphBuilder; nodesPerSample: number } {
+export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number, layout: ConditioningLayout): { graph: GraphBuilder; nodesPerSample: number } {
   const { k, hidden, head, layers } = em.spec;
   const GH = em.gates * hidden;
   const g = new GraphBuilder('chunk', 'g_');

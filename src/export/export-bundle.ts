@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../core/atomic-write.js';
 import { ModelError } from '../core/errors.js';
 import type { ManifestGraph, ModelManifest } from '../core/manifest.js';
 import { buildChunkGraph } from './chunk-graph.js';
-import { NetworkEmitter } from './network-emitter.js';
+import { NetworkEmitter, type ConditioningLayout } from './network-emitter.js';
 import { encodeModel, OPSET } from './onnx-graph-builder.js';
 import { readBundleWeights, readManifestFile } from './read-bundle-weights.js';
 import { buildStepGraph } from './step-graph.js';
@@ -40,7 +40,7 @@ export async function exportBundle(dir: string, options: ExportOptions = {}): Pr
   const sigma = manifest.sampling.sigma ?? 0;
   const em = new NetworkEmitter(manifest.spec, weights, manifest.normalization.inputScale, sigma);
   const F = manifest.features.width;
-  const layout = { slots: manifest.features.slots.length, phones: manifest.features.phones.length, dense: manifest.features.dense.length };
+  const layout: ConditioningLayout = { slots: manifest.features.slots.length, phones: manifest.features.phones.length, dense: manifest.features.dense.length };
   const step = buildStepGraph(em, F, layout);
   const chunk = buildChunkGraph(em, F, unroll, layout);
   const version = options.producerVersion ?? '';

@@ -5,6 +5,13 @@ import { GraphBuilder, FLOAT } from './onnx-graph-builder.js';
 
 export type WeightMap = Map<string, { shape: number[]; values: Float32Array }>;
 
+/** How a feature row is laid out: one-hot blocks of `phones` columns per slot, then `dense` values. */
+export interface ConditioningLayout {
+  slots: number;
+  phones: number;
+  dense: number;
+}
+
 /** Recurrent state as tensor names, one [B, H] per layer (c only for LSTM). */
 export interface StateNames {
   h: string[];
@@ -214,7 +221,7 @@ export class NetworkEmitter {
    * MatMul. `bias` is folded into the first table. step.onnx and chunk.onnx both use this, in the same
    * order of additions, so their results are bit-identical.
    */
-  emitConditioning(g: GraphBuilder, features: string, bias: Float32Array, layout: { slots: number; phones: number; dense: number }): string {
+  emitConditioning(g: GraphBuilder, features: string, bias: Float32Array, layout: ConditioningLayout): string {
     const GH = this.gates * this.H;
     const emb = this.w('l0.emb');
     const V = layout.phones;

@@ -1,5 +1,5 @@
 import { GraphBuilder, FLOAT } from './onnx-graph-builder.js';
-import { NetworkEmitter, type StateNames } from './network-emitter.js';
+import { NetworkEmitter, type ConditioningLayout, type StateNames } from './network-emitter.js';
 
 /** Graph input and output names, shared with the engine. */
 export const STEP_IO = {
@@ -45,7 +45,7 @@ export function packState(g: GraphBuilder, state: StateNames, output: string): v
  * take `uniform` [B,1] and `temperature`. Outputs: the sample [B,1] (guarded), its raw value [B,1], the
  * prediction (mse: mean [B,1]; mulaw: logits [B,levels]) and the new state.
  */
-export function buildStepGraph(em: NetworkEmitter, featureWidth: number, layout: { slots: number; phones: number; dense: number }): GraphBuilder {
+export function buildStepGraph(em: NetworkEmitter, featureWidth: number, layout: ConditioningLayout): GraphBuilder {
   const { k, layers, hidden, head } = em.spec;
   const g = new GraphBuilder('step', 's_');
   g.input('window', FLOAT, ['B', k]);

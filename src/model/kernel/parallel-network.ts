@@ -20,6 +20,12 @@ interface Part {
   pending: Map<number, { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }>;
 }
 
+/** The shares' losses as one: the mean over all real targets. */
+function pool(results: readonly StepResult[]): StepResult {
+  const count = results.reduce((n, r) => n + r.count, 0);
+  return { loss: count > 0 ? results.reduce((s, r) => s + r.loss * r.count, 0) / count : 0, count };
+}
+
 /**
  * Data-parallel training on worker threads: the B streams are split into contiguous shares, each share runs
  * the WebAssembly kernel in its own thread, and the loss and gradients are combined weighted by each share's
@@ -117,7 +123,8 @@ export class ParallelNetwork implements TrainingNetwork {
         this.parts.map((p, i) => this.call(p, { op: 'train', batch: this.slice(batch, p), keep: options.keep ?? 1, dropoutSeed: ((options.dropoutSeed ?? 1) + i * 0x9e3779b9) >>> 0 })),
       );
       const results = replies.map((r) => r['result'] as StepResult);
-      const total = results.reduce((n, r) => n + r.count, 0);
+      const pooled = pool(results);
+      const total = pooled.count;
       const combined: Weights = new Map();
       replies.forEach((reply, i) => {
         const weight = total > 0 ? (results[i] as StepResult).count / total : 0;
@@ -128,7 +135,7 @@ export class ParallelNetwork implements TrainingNetwork {
         }
       });
       this.combined = combined;
-      return { loss: total > 0 ? results.reduce((s, r) => s + r.loss * r.count, 0) / total : 0, count: total };
+      return pooled;
     });
   }
 
@@ -138,9 +145,8 @@ export class ParallelNetwork implements TrainingNetwork {
 
   evaluate(batch: TrainingBatch): Promise<StepResult> {
     return this.enqueue(async () => {
-      const results = (await Promise.all(this.parts.map((p) => this.call(p, { op: 'evaluate', batch: this.slice(batch, p) })))).map((r) => r['result'] as StepResult);
-      const total = results.reduce((n, r) => n + r.count, 0);
-      return { loss: total > 0 ? results.reduce((s, r) => s + r.loss * r.count, 0) / total : 0, count: total };
+      const replies = await Promise.all(this.parts.map((p) => this.call(p, { op: 'evaluate', batch: this.slice(batch, p) })));
+      return pool(replies.map((r) => r['result'] as StepResult));
     });
   }
 
