@@ -17,7 +17,7 @@ import { LatencyAccumulator } from '../src/metrics/latency-stats.js';
 import { randomBundle } from '../test/helpers/bundles.js';
 import { tempDir } from '../test/helpers/fixtures.js';
 import { machineInfo, median, round } from './machine.js';
-import { longPhoneFile, runWithRss, type RssTrace } from './rss-probe.js';
+import { assertRunSucceeded, describeRss, longPhoneFile, runWithRss, type RssTrace } from './rss-probe.js';
 
 const RATE = 16000;
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
@@ -120,9 +120,8 @@ const soaks: Record<string, RssTrace> = {};
 for (const withRecording of [false, true]) {
   const phones = longPhoneFile(soakDir, SOAK_SECONDS, RATE, withRecording);
   const trace = await runWithRss(['--phones', phones, '--seed', '0', '--model', dir, '--out', join(soakDir, 'soak.wav')]);
-  if (trace.code !== 0) throw new Error(`the soak run failed (exit ${trace.code}): ${trace.stderr.trim()}`);
-  const half = trace.samples.slice(Math.floor(trace.samples.length / 2));
-  console.log(`${SOAK_SECONDS} s of audio by the CLI to a WAV, ${withRecording ? 'with a recording (drift metrics)' : 'phones only'}: ${round(trace.seconds, 1)} s wall; RSS start ${round(trace.startMb, 1)} MB, peak ${round(trace.peakMb, 1)} MB, end ${round(trace.endMb, 1)} MB, second half ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`);
+  assertRunSucceeded('the soak run', trace);
+  console.log(`${SOAK_SECONDS} s of audio by the CLI to a WAV, ${withRecording ? 'with a recording (drift metrics)' : 'phones only'}: ${round(trace.seconds, 1)} s wall; ${describeRss(trace)}`);
   soaks[withRecording ? 'recording' : 'phones'] = trace;
 }
 rmSync(soakDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeWav } from '../test/helpers/fixtures.js';
+import { round } from './machine.js';
 
 /** RSS of a process in MB from /proc (Linux). */
 export function rssMb(pid: number): number | undefined {
@@ -24,7 +25,7 @@ export function longPhoneFile(dir: string, seconds: number, rateHz = 16000, with
   const loud = new Set(['ax', 'ae', 'iy', 'aa', 'ow', 'm', 'l', 'n', 'r']);
   const lines: string[] = [];
   const total = Math.round(seconds * rateHz);
-  const audio = new Float32Array(total);
+  const audio = withRecording ? new Float32Array(total) : undefined;
   let phase = 0;
   for (let at = 0, i = 0; at < total; i++) {
     const len = 800 + ((i * 613) % 1600);
@@ -32,7 +33,7 @@ export function longPhoneFile(dir: string, seconds: number, rateHz = 16000, with
     const phone = phones[i % phones.length] as string;
     lines.push(`${at} ${end} ${phone}`);
     const amp = phone === 'pau' ? 0 : loud.has(phone) ? 0.25 : 0.05;
-    for (let t = at; t < end; t++) {
+    for (let t = at; audio && t < end; t++) {
       const f0Hz = 170 + 40 * Math.sin((2 * Math.PI * t) / (1.3 * rateHz));
       phase += (2 * Math.PI * f0Hz) / rateHz;
       audio[t] = amp * (Math.sin(phase) + 0.5 * Math.sin(2 * phase) + 0.25 * Math.sin(3 * phase)) / 1.75;
@@ -42,7 +43,7 @@ export function longPhoneFile(dir: string, seconds: number, rateHz = 16000, with
   const name = `long-${seconds}s${withRecording ? '' : '-phones-only'}`;
   const path = join(dir, `${name}.phn`);
   writeFileSync(path, `${lines.join('\n')}\n`);
-  if (withRecording) writeWav(join(dir, `${name}.wav`), audio, rateHz);
+  if (audio) writeWav(join(dir, `${name}.wav`), audio, rateHz);
   return path;
 }
 
@@ -85,4 +86,15 @@ export function runWithRss(args: string[], options: { stdoutTo?: 'ignore' | 'pip
       });
     });
   });
+}
+
+/** Fail with what the CLI said, instead of printing figures of a run that did not happen. */
+export function assertRunSucceeded(what: string, trace: RssTrace): void {
+  if (trace.code !== 0) throw new Error(`${what}: the synth CLI exited with ${trace.code}: ${trace.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+}
+
+/** Start, peak and end RSS, and the range over the run's second half (flat = no leak). */
+export function describeRss(trace: RssTrace): string {
+  const half = trace.samples.slice(Math.floor(trace.samples.length / 2));
+  return `RSS start ${round(trace.startMb, 1)} MB, peak ${round(trace.peakMb, 1)} MB, end ${round(trace.endMb, 1)} MB, second-half range ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`;
 }

@@ -13,7 +13,7 @@ import { preparePlan } from '../src/engine/prepare-plan.js';
 import { DEFAULT_MODEL_DIR } from '../src/cli/default-model.js';
 import { tempDir } from '../test/helpers/fixtures.js';
 import { machineInfo, round } from './machine.js';
-import { longPhoneFile, runWithRss } from './rss-probe.js';
+import { assertRunSucceeded, describeRss, longPhoneFile, runWithRss } from './rss-probe.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(name);
@@ -27,24 +27,13 @@ const phones = longPhoneFile(dir, minutes * 60);
 const machine = machineInfo();
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}; model ${model}`);
 
-const flat = (t: { startMb: number; peakMb: number; endMb: number; samples: number[] }): string => {
-  const half = t.samples.slice(Math.floor(t.samples.length / 2));
-  return `RSS start ${round(t.startMb, 1)} MB, peak ${round(t.peakMb, 1)} MB, end ${round(t.endMb, 1)} MB, second-half range ${round(Math.min(...half), 1)}-${round(Math.max(...half), 1)} MB`;
-};
-/** A failed run would print NaN figures; say what the CLI said instead, and fail. */
-const mustSucceed = (what: string, t: { code: number | null; stderr: string }): void => {
-  if (t.code !== 0) {
-    console.error(`${what}: the synth CLI exited with ${t.code}: ${t.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-    process.exit(1);
-  }
-};
 const wav = join(dir, 'soak.wav');
 const toFile = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', wav, '--metrics', 'json=' + join(dir, 'm.jsonl')]);
-mustSucceed('to a WAV file', toFile);
-console.log(`${minutes} min to a WAV file: exit ${toFile.code}, ${round(toFile.seconds, 1)} s wall; ${flat(toFile)}`);
+assertRunSucceeded('to a WAV file', toFile);
+console.log(`${minutes} min to a WAV file: exit ${toFile.code}, ${round(toFile.seconds, 1)} s wall; ${describeRss(toFile)}`);
 const toNull = await runWithRss(['--phones', phones, '--seed', '0', '--model', model, '--out', '-', '--metrics', 'json=' + join(dir, 'm2.jsonl')], { stdoutTo: 'ignore' });
-mustSucceed('to /dev/null', toNull);
-console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round(toNull.seconds, 1)} s wall; ${flat(toNull)}`);
+assertRunSucceeded('to /dev/null', toNull);
+console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round(toNull.seconds, 1)} s wall; ${describeRss(toNull)}`);
 
 // 100 back-to-back syntheses in one process.
 const engine = await Engine.load(model);
