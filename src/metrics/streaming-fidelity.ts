@@ -12,10 +12,14 @@ export interface StreamingFidelityInput {
   sampleRateHz?: number;
 }
 
-/** A frame measure over after-seed frames `index * hop`, of `length` samples. */
+/** A frame measure over after-seed frames `index * hop`, of `length` samples, averaged over scored frames. */
 interface FrameTrack {
   length: number;
   hop: number;
+  /** Whether the truth frame at `start` counts (each measure has its own silence rule, as in fidelity.ts). */
+  scored(start: number): boolean;
+  /** The frame's value; the generated frame starts at `generatedStart` of `generated`. */
+  measure(generated: Float32Array, start: number, generatedStart: number): number;
   next: number;
   sum: number;
   count: number;
@@ -32,11 +36,9 @@ export class StreamingFidelity {
   private readonly seed: number;
   private readonly rest: Float32Array;
   private readonly signal: SlidingSignal;
-  private readonly mel: LogMelAnalyzer;
-  private readonly lsd = new LogSpectralAnalyzer();
-  private readonly seg: FrameTrack = { length: SEG_FRAME, hop: SEG_FRAME, next: 0, sum: 0, count: 0 };
-  private readonly melTrack: FrameTrack = { length: MEL_FRAME, hop: SPECTRAL_HOP, next: 0, sum: 0, count: 0 };
-  private readonly lsdTrack: FrameTrack = { length: LSD_FRAME, hop: SPECTRAL_HOP, next: 0, sum: 0, count: 0 };
+  private readonly seg: FrameTrack;
+  private readonly melTrack: FrameTrack;
+  private readonly lsdTrack: FrameTrack;
   private driftNext = 0;
   private horizon = -1;
   private err = 0;
@@ -56,7 +58,14 @@ export class StreamingFidelity {
     this.seed = Math.min(input.seedSamples, input.truth.length);
     this.rest = input.truth.subarray(this.seed);
     this.signal = new SlidingSignal(this.seed);
-    this.mel = new LogMelAnalyzer(input.sampleRateHz ?? 16000);
+    const x = this.rest;
+    const mel = new LogMelAnalyzer(input.sampleRateHz ?? 16000);
+    const lsd = new LogSpectralAnalyzer();
+    const loud = (length: number) => (start: number): boolean => meanSquare(x, start, length) > SILENT_MEAN_SQUARE;
+    const track = (length: number, hop: number, scored: FrameTrack['scored'], measure: FrameTrack['measure']): FrameTrack => ({ length, hop, scored, measure, next: 0, sum: 0, count: 0 });
+    this.seg = track(SEG_FRAME, SEG_FRAME, (start) => meanSquare(x, start, SEG_FRAME) >= SILENT_MEAN_SQUARE, (y, start, at) => Math.min(SEG_SNR_MAX_DB, Math.max(SEG_SNR_MIN_DB, frameSnrDb(x, y, start, SEG_FRAME, at))));
+    this.melTrack = track(MEL_FRAME, SPECTRAL_HOP, loud(MEL_FRAME), (y, start, at) => mel.frameDistance(x, y, start, at));
+    this.lsdTrack = track(LSD_FRAME, SPECTRAL_HOP, loud(LSD_FRAME), (y, start, at) => lsd.frameDistance(x, y, start, at));
     const segments = input.segments;
     this.segStarts = Float64Array.from(segments, (s) => Math.max(0, s.startSample - this.seed));
     this.segEnds = Float64Array.from(segments, (s) => s.endSample - this.seed);
@@ -110,11 +119,8 @@ export class StreamingFidelity {
     for (const track of [this.seg, this.melTrack, this.lsdTrack]) {
       for (; track.next * track.hop + track.length <= available; track.next++) {
         const start = track.next * track.hop;
-        const silent = track === this.seg ? meanSquare(x, start, SEG_FRAME) < SILENT_MEAN_SQUARE : meanSquare(x, start, track.length) <= SILENT_MEAN_SQUARE;
-        if (silent) continue;
-        if (track === this.seg) track.sum += Math.min(SEG_SNR_MAX_DB, Math.max(SEG_SNR_MIN_DB, frameSnrDb(x, data, start, SEG_FRAME, at(start))));
-        else if (track === this.melTrack) track.sum += this.mel.frameDistance(x, data, start, at(start));
-        else track.sum += this.lsd.frameDistance(x, data, start, at(start));
+        if (!track.scored(start)) continue;
+        track.sum += track.measure(data, start, at(start));
         track.count++;
       }
     }
