@@ -82,11 +82,12 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
   }
   const labels = await readLabelFile(input.phonesPath, { sampleRateHz: rate, ...(input.labelFormat ? { format: input.labelFormat } : {}), ...(input.tier ? { tier: input.tier } : {}) });
   const warnings = [...labels.warnings];
-  let wavPath = input.wavPath;
-  if (wavPath === undefined) wavPath = findRecording(input.phonesPath).found;
-  const needsRecording = K > 0 || usesRecording(manifest.spec.featureSet);
+  const located = input.wavPath === undefined ? findRecording(input.phonesPath) : undefined;
+  const wavPath = input.wavPath ?? located?.found;
+  const fromRecording = usesRecording(manifest.spec.featureSet);
+  const needsRecording = K > 0 || fromRecording;
   if (wavPath === undefined && needsRecording) {
-    const tried = findRecording(input.phonesPath).tried.slice(0, 2).join(', ');
+    const tried = (located?.tried ?? []).slice(0, 2).join(', ');
     throw new MismatchError({
       code: 'E_SEED_NO_AUDIO',
       where: input.phonesPath,
@@ -94,7 +95,7 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
         K > 0
           ? `--seed ${K} needs a recording to take ${K} samples from, and none was found (looked for ${tried})`
           : `this model uses prosody features, which come from the recording, and none was found (looked for ${tried})`,
-      hint: usesRecording(manifest.spec.featureSet)
+      hint: fromRecording
         ? `give the recording with --wav FILE (the model reads F0, voicing and energy from it), or use a model trained with --features seed or rich`
         : 'give the recording with --wav FILE, or use --seed 0 to start from silence',
     });
@@ -125,8 +126,8 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
       hint: `use at most ${audio.samples.length}`,
     });
   }
-  const prosody = usesRecording(manifest.spec.featureSet) && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
-  if (usesRecording(manifest.spec.featureSet) && !prosody) {
+  const prosody = fromRecording && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
+  if (fromRecording && !prosody) {
     throw new MismatchError({ code: 'E_PROSODY', message: 'this model needs prosody features and no pitch tracker was given' });
   }
   return {
