@@ -9,6 +9,7 @@ import { registerExportCommand } from './commands/export-command.js';
 import { registerTuneCommand } from './commands/tune-command.js';
 import { addSynthOptions, runSynth, type SynthFlags } from './commands/synth-command.js';
 import { InterruptedRun, registerTrainCommand } from './commands/train-command.js';
+import { registerTrainFramesCommand } from './commands/train-frames-command.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Build the command tree. Heavy modules (tfjs, onnxruntime) are imported lazily inside actions. */
@@ -38,6 +39,7 @@ export function buildProgram(context: CliContext): Command {
   });
   registerDataCommand(program, context);
   registerTrainCommand(program, context);
+  registerTrainFramesCommand(program, context);
   registerExportCommand(program, context);
   registerEvalCommand(program, context);
   registerTuneCommand(program, context);

@@ -13,7 +13,7 @@ export interface ManifestSpec {
   layers: number;
   head: 'mse' | 'mulaw';
   k: number;
-  featureSet: 'seed' | 'rich' | 'prosody' | 'prosody-energy';
+  featureSet: 'seed' | 'rich' | 'prosody' | 'prosody-energy' | 'acoustic' | 'acoustic-taps' | 'acoustic-plain';
   phoneSet: 'timit61' | 'timit39' | 'radio';
   sampleRateHz: number;
   levels: number;
@@ -30,6 +30,25 @@ export interface ManifestFeatures {
   width: number;
   durationScalePerSecond: number;
   prosody?: { hopSamples: number; referenceHz: number; tracker: string };
+  /** Acoustic feature sets: how the frame features are defined and what the loop computes from the signal. */
+  acoustic?: ManifestAcoustic;
+}
+
+export interface ManifestAcoustic {
+  hopSamples: number;
+  /** Frame feature names, in the order of a frame's values (cepstrum, log F0, periodicity). */
+  names: string[];
+  /** The envelope describes the signal pre-emphasized by this. */
+  preEmphasis: number;
+  /** Each feature enters the network as (value - mean) / scale. */
+  inputMean: number[];
+  inputScale: number[];
+  /** Signal features computed inside the sample loop (a subset of features.dense, after the frame ones). */
+  signal: string[];
+  /** Linear predictor order (0: the network predicts the sample itself). */
+  lpcOrder: number;
+  /** Samples of history the loop carries (the graphs' window input): covers the longest pitch lag. */
+  historySamples: number;
 }
 
 export interface ManifestGraphIo {
@@ -81,8 +100,36 @@ export interface ModelManifest {
    * Sampling: sigma is the mse head's Gaussian (the training RMSE, normalized units); temperature is the
    * model's default sampling temperature (chosen on training utterances; absent: 1 for mulaw, 0 for mse).
    */
-  sampling: { sigma: number | null; temperature?: number; temperatureChosenOn?: string[] };
+  sampling: { sigma: number | null; temperature?: number; temperatureChosenOn?: string[]; voicedSharpening?: number };
   training: ManifestTraining;
   weights: { manifest: string; format: 'tfjs-weights' };
   graphs?: { step: ManifestGraph; chunk: ManifestGraph };
+  /** The frame network (acoustic model) of a vocoder bundle: phones to acoustic frame features. */
+  frame?: ManifestFrameNetwork;
+}
+
+export interface ManifestFrameNetwork {
+  spec: { inputWidth: number; hidden: number; convChannels: number; convWidth: number; outputWidth: number };
+  /** Its inputs are built from labels in this phone set (data/features/frame-inputs.ts). */
+  phoneSet: 'timit61' | 'timit39' | 'radio';
+  hopSamples: number;
+  /** Frames of context the convolution reads on each side: a block needs this many more each way. */
+  contextFrames: number;
+  targetMean: number[];
+  targetStd: number[];
+  weights: { manifest: string; format: 'tfjs-weights' };
+  training: {
+    data: string;
+    utterances: string[];
+    devUtterances: string[];
+    config: Record<string, unknown>;
+    epochsRun: number;
+    bestEpoch: number;
+    trainLoss: number;
+    devLoss: number | null;
+    seconds: number;
+    backend: string;
+  };
+  /** Written by export. */
+  graph?: ManifestGraph;
 }

@@ -4,7 +4,8 @@ import { join, resolve } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { ModelError, describeSystemError } from '../core/errors.js';
 import { BUNDLE_FORMAT, BUNDLE_VERSION, type ManifestGraph, type ModelManifest } from '../core/manifest.js';
-import { FEATURE_SET_NAMES } from '../data/features/feature-layout.js';
+import { ACOUSTIC_FEATURE_NAMES, ACOUSTIC_HOP_SAMPLES, ACOUSTIC_PRE_EMPHASIS } from '../data/features/acoustic-frames.js';
+import { FEATURE_SET_NAMES, isAcoustic } from '../data/features/feature-layout.js';
 
 const { onnx } = onnxProto;
 
@@ -14,6 +15,8 @@ export interface LoadedBundle {
   /** The graph files' bytes, already checked against the manifest. */
   stepBytes: Uint8Array;
   chunkBytes: Uint8Array;
+  /** frame.onnx, when the bundle has a frame network. */
+  frameBytes?: Uint8Array;
 }
 
 const TYPE_NAMES: Record<number, string> = { 1: 'float32', 7: 'int64', 9: 'bool' };
@@ -51,6 +54,15 @@ export function manifestProblems(m: unknown): string[] {
   need('graphs.step.file', (v) => typeof v === 'string', 'a file name (run `synth export` on the bundle)');
   need('graphs.chunk.file', (v) => typeof v === 'string', 'a file name (run `synth export` on the bundle)');
   need('graphs.chunk.unroll', int, 'a positive integer');
+  if (typeof (o['spec'] as Record<string, unknown> | undefined)?.['featureSet'] === 'string' && isAcoustic((o['spec'] as Record<string, string>)['featureSet'] as string)) {
+    // The frames this synth measures or predicts must be the ones the model was trained on.
+    need('features.acoustic.names', (v) => Array.isArray(v) && v.join(' ') === ACOUSTIC_FEATURE_NAMES.join(' '), `[${ACOUSTIC_FEATURE_NAMES.join(', ')}] (this synth's frame features)`);
+    need('features.acoustic.hopSamples', (v) => v === ACOUSTIC_HOP_SAMPLES, String(ACOUSTIC_HOP_SAMPLES));
+    need('features.acoustic.preEmphasis', (v) => v === ACOUSTIC_PRE_EMPHASIS, String(ACOUSTIC_PRE_EMPHASIS));
+    need('features.acoustic.historySamples', int, 'a positive integer');
+    need('features.acoustic.lpcOrder', (v) => Number.isInteger(v) && (v as number) >= 0, 'an integer >= 0');
+    need('features.acoustic.signal', (v) => Array.isArray(v), 'a list');
+  }
   return problems;
 }
 
@@ -139,8 +151,9 @@ export function loadBundle(dirInput: string): LoadedBundle {
   };
   const stepBytes = readGraph('step graph', manifest.graphs.step);
   const chunkBytes = readGraph('chunk graph', manifest.graphs.chunk);
+  const frameBytes = manifest.frame?.graph ? readGraph('frame graph', manifest.frame.graph) : undefined;
   if (problems.length > 0) {
     fail(dir, 'E_MODEL_MISMATCH', `the bundle does not match its manifest (${problems.length} problem(s)): ${problems.join('; ')}`, 're-export it with `synth export DIR`');
   }
-  return { dir, manifest, stepBytes, chunkBytes };
+  return { dir, manifest, stepBytes, chunkBytes, ...(frameBytes ? { frameBytes } : {}) };
 }

@@ -5,6 +5,8 @@ import { RECORDING_FEATURES, usesRecording } from '../data/features/feature-layo
 import { loadBundle, type LoadedBundle } from './bundle-loader.js';
 import type { AudioChunk, EngineEvent } from './engine-events.js';
 import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
+import { VOICED_SHARPENING } from '../data/features/signal-inputs.js';
+import type { SignalGraphInputs } from './ort-model-sessions.js';
 import type { FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
 
 /** The compiled worker (the same path from src/ and dist/, so tests on sources use the build). */
@@ -18,6 +20,13 @@ export interface EngineOptions {
 export interface RunOptions extends Partial<GenerationSettings> {
   /** Chunks generated ahead of the sinks at most (default 4). */
   maxAhead?: number;
+}
+
+/** The per-sample inputs of a model with signal features, from its manifest (undefined for other models). */
+export function signalGraphInputs(manifest: LoadedBundle['manifest']): SignalGraphInputs | undefined {
+  const acoustic = manifest.features.acoustic;
+  if (!acoustic || acoustic.signal.length === 0) return undefined;
+  return { historySamples: acoustic.historySamples, lpcOrder: acoustic.lpcOrder, pitchTaps: acoustic.signal.includes('pitch_tap') };
 }
 
 function revive(error: SerializedError): Error {
@@ -75,6 +84,10 @@ export class Engine {
         spec: manifest.spec,
         featureWidth: manifest.features.width,
         intraOpThreads: options.intraOpThreads ?? 1,
+        ...(signalGraphInputs(manifest) ? { signal: signalGraphInputs(manifest) } : {}),
+        ...(bundle.frameBytes && manifest.frame
+          ? { frame: { bytes: bundle.frameBytes, inputWidth: manifest.frame.spec.inputWidth, contextFrames: manifest.frame.contextFrames, phoneSet: manifest.frame.phoneSet } }
+          : {}),
       };
       worker.postMessage(message);
     }).then(
@@ -104,6 +117,7 @@ export class Engine {
       temperature: options.temperature ?? this.manifest.sampling.temperature ?? (this.manifest.spec.head === 'mse' ? 0 : 1),
       rngSeed: options.rngSeed ?? 1,
       teacherForced: options.teacherForced ?? false,
+      voicedSharpening: options.voicedSharpening ?? this.manifest.sampling.voicedSharpening ?? (signalGraphInputs(this.manifest) ? VOICED_SHARPENING : 0),
     };
   }
 

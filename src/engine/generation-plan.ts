@@ -10,6 +10,8 @@ export interface GenerationPlan {
   /** The recording, when there is one (teacher forcing and drift metrics need it). */
   truth?: Float32Array;
   track: PhoneTrack;
+  /** The track's acoustic frames are to be predicted by the bundle's frame network as generation goes. */
+  framesFromNetwork?: boolean;
 }
 
 export type GenerationMode = 'chunk' | 'step';
@@ -24,6 +26,8 @@ export interface GenerationSettings {
   temperature: number;
   rngSeed: number;
   teacherForced: boolean;
+  /** Models with signal features: voiced sharpening slope (0 = off; see voicedSharpness). */
+  voicedSharpening?: number;
 }
 
 /** The model facts the generator needs (from the validated manifest). */
@@ -43,6 +47,14 @@ export interface GeneratorModel {
   featureSet: string;
   /** The model works on the pre-emphasized signal with this coefficient (0 = plain). */
   preEmphasis: number;
+  /** Samples of history the loop carries: k, or longer for models with signal features (the graphs' window). */
+  historySamples: number;
+  /** Linear predictor order of an excitation model (0: none). */
+  lpcOrder: number;
+  /** The model reads pitch taps (and so takes a pitch lag per sample). */
+  pitchTaps: boolean;
+  /** Acoustic models: their frames' hop (the predictor and lag change once per frame). */
+  frameHopSamples: number;
 }
 
 export function generatorModelOf(manifest: ModelManifest & { graphs: NonNullable<ModelManifest['graphs']> }): GeneratorModel {
@@ -60,5 +72,9 @@ export function generatorModelOf(manifest: ModelManifest & { graphs: NonNullable
     dense: features.dense,
     featureSet: spec.featureSet,
     preEmphasis: spec.preEmphasis ?? 0,
+    historySamples: features.acoustic?.historySamples ?? spec.k,
+    lpcOrder: features.acoustic?.lpcOrder ?? 0,
+    pitchTaps: features.acoustic?.signal.includes('pitch_tap') ?? false,
+    frameHopSamples: features.acoustic?.hopSamples ?? 0,
   };
 }

@@ -2,8 +2,10 @@ import { Rng } from '../core/rng.js';
 import { DeEmphasizer, preEmphasize } from '../dsp/emphasis.js';
 import { probit } from '../dsp/probit.js';
 import { ConditioningWriter } from '../data/features/conditioning-writer.js';
+import { frameOfSample, voicedSharpness } from '../data/features/signal-inputs.js';
 import type { CategoricalSlot, DenseFeature, FeatureLayout, FeatureSetName } from '../data/features/feature-layout.js';
 import type { GenerationPlan, GenerationSettings, GeneratorModel } from './generation-plan.js';
+import type { FrameFiller } from './frame-filler.js';
 import type { ModelSessions } from './model-sessions.js';
 
 /** The guard's upper bound (int16 full scale); a sample there was clipped. */
@@ -47,7 +49,7 @@ export class GeneratorState {
     private readonly model: GeneratorModel,
     private readonly streams: number,
   ) {
-    this.window = new Float32Array(streams * model.k);
+    this.window = new Float32Array(streams * model.historySamples);
     this.recurrent = new Float32Array(streams * model.stateWidth);
     this.rngs = Array.from({ length: streams }, () => new Rng(0));
     this.deEmphasis = Array.from({ length: streams }, () => new DeEmphasizer(model.preEmphasis));
@@ -55,7 +57,7 @@ export class GeneratorState {
 
   /** `plan` holds what the model sees (pre-emphasized when it works that way); `played` the audio itself. */
   reset(plan: GenerationPlan, rngSeed: number, played: GenerationPlan = plan): void {
-    const { k } = this.model;
+    const k = this.model.historySamples;
     const K = plan.seed.length;
     for (const d of this.deEmphasis) d.reset(K > 0 ? (played.seed[K - 1] as number) : 0);
     this.window.fill(0);
@@ -98,6 +100,13 @@ export class Generator {
   private readonly truth: Float32Array;
   private readonly stepFeatures: Float32Array;
   private readonly stepUniform: Float32Array;
+  /** Models with signal features: predictor rows and pitch lags per sample (chunk) and per stream (step). */
+  private readonly lpc: Float32Array;
+  private readonly lags: Float32Array;
+  private readonly sharpness: Float32Array;
+  private readonly stepLpc: Float32Array;
+  private readonly stepLags: Float32Array;
+  private readonly stepSharpness: Float32Array;
   private readonly scratchIds: Int32Array;
   private readonly scratchDense: Float32Array;
   private chunkIndex = 0;
@@ -110,6 +119,8 @@ export class Generator {
     private readonly model: GeneratorModel,
     private readonly played: GenerationPlan,
     private readonly settings: GenerationSettings,
+    /** Predicts the plan's acoustic frames ahead of the loop (vocoders speaking from phones). */
+    private readonly frames?: FrameFiller,
   ) {
     const a = model.preEmphasis;
     const plan = a > 0 ? { ...played, seed: preEmphasize(played.seed, a), ...(played.truth ? { truth: preEmphasize(played.truth, a) } : {}) } : played;
@@ -125,6 +136,16 @@ export class Generator {
     this.truth = new Float32Array(this.maxChunk * B);
     this.stepFeatures = new Float32Array(B * model.featureWidth);
     this.stepUniform = new Float32Array(B);
+    this.lpc = new Float32Array(model.lpcOrder > 0 ? this.maxChunk * B * model.lpcOrder : 0);
+    this.lags = new Float32Array(model.pitchTaps ? this.maxChunk * B : 0);
+    this.stepLpc = new Float32Array(B * model.lpcOrder);
+    this.stepLags = new Float32Array(model.pitchTaps ? B : 0);
+    const signal = model.lpcOrder > 0 || model.pitchTaps;
+    this.sharpness = new Float32Array(signal ? this.maxChunk * B : 0);
+    this.stepSharpness = new Float32Array(signal ? B : 0);
+    if ((model.lpcOrder > 0 || model.pitchTaps) && !plan.track.excitation) {
+      throw new RangeError('this model reads a predictor and a pitch lag per frame, and the plan has no excitation frames');
+    }
     this.scratchIds = new Int32Array(layout.slots.length);
     this.scratchDense = new Float32Array(layout.dense.length);
     this.reset();
@@ -145,9 +166,34 @@ export class Generator {
     if (this.done) return null;
     const wanted = this.chunkIndex === 0 ? this.settings.firstChunkSamples : this.settings.chunkSamples;
     const n = Math.min(wanted, this.plan.lengthSamples - this.state.position);
+    // Per-frame work first: the frames every sample of this chunk (padded to the unroll) reads.
+    if (this.frames) await this.frames.ensure(this.state.position + Math.ceil(n / this.model.unroll) * this.model.unroll);
     const chunk = this.settings.mode === 'chunk' ? await this.runChunk(n) : await this.runSteps(n);
     this.chunkIndex++;
     return chunk;
+  }
+
+  /**
+   * Per-frame inputs of models with signal features, for `count` samples from `start` (rows [count, B, .]):
+   * the frame's predictor, oldest sample first (the graphs multiply it with the last `order` history
+   * samples), and its pitch lag. Past the last frame, the last frame's values hold.
+   */
+  private fillSignalRows(start: number, count: number, lpc: Float32Array, lags: Float32Array, sharpness: Float32Array): void {
+    const { lpcOrder: order, pitchTaps } = this.model;
+    if (order === 0 && !pitchTaps) return;
+    const excitation = this.plan.track.excitation as NonNullable<GenerationPlan['track']['excitation']>;
+    const B = this.settings.streams;
+    const slope = this.settings.voicedSharpening ?? 0;
+    for (let t = 0; t < count; t++) {
+      const frame = frameOfSample(start + t, excitation.hopSamples, excitation.lag.length);
+      const sharp = voicedSharpness(excitation.periodicity[frame] as number, slope);
+      for (let b = 0; b < B; b++) {
+        const row = t * B + b;
+        for (let i = 0; i < order; i++) lpc[row * order + i] = excitation.lpc[frame * order + (order - 1 - i)] as number;
+        if (pitchTaps) lags[row] = excitation.lag[frame] as number;
+        sharpness[row] = sharp;
+      }
+    }
   }
 
   /** Conditioning rows [count, B, F] from `start` (rows past the end are silence). */
@@ -166,6 +212,7 @@ export class Generator {
     const padded = Math.ceil(n / U) * U;
     const start = state.position;
     this.fillFeatures(start, padded);
+    this.fillSignalRows(start, padded, this.lpc, this.lags, this.sharpness);
     for (let t = 0; t < padded; t++) {
       for (let b = 0; b < B; b++) {
         this.uniforms[t * B + b] = (state.rngs[b] as Rng).uniform();
@@ -184,6 +231,9 @@ export class Generator {
       teacherForcing: settings.teacherForced,
       samples: padded,
       streams: B,
+      ...(model.lpcOrder > 0 ? { lpc: this.lpc.subarray(0, padded * B * model.lpcOrder) } : {}),
+      ...(model.pitchTaps ? { lags: this.lags.subarray(0, padded * B) } : {}),
+      ...(this.sharpness.length > 0 ? { sharpness: this.sharpness.subarray(0, padded * B) } : {}),
     });
     const computeUs = (performance.now() - began) * 1000;
     const samples = Array.from({ length: B }, () => new Float32Array(n));
@@ -203,7 +253,7 @@ export class Generator {
     const { state, settings, model, plan } = this;
     const B = settings.streams;
     const F = model.featureWidth;
-    const k = model.k;
+    const k = model.historySamples;
     const start = state.position;
     const samples = Array.from({ length: B }, () => new Float32Array(n));
     const stepUs = new Float64Array(n);
@@ -221,18 +271,30 @@ export class Generator {
         // mse models get their Gaussian draw here (the step graph takes noise; chunk.onnx derives the same from u).
         this.stepUniform[b] = model.head === 'mse' ? (settings.temperature > 0 ? probit(u) * settings.temperature * model.sigmaAudio : 0) : u;
       }
+      this.fillSignalRows(at, 1, this.stepLpc, this.stepLags, this.stepSharpness);
       const began = performance.now();
-      const out = await this.sessions.runStep({ window: state.window, features: this.stepFeatures, state: state.recurrent, draws: this.stepUniform, temperature: settings.temperature, streams: B });
+      const out = await this.sessions.runStep({
+        window: state.window,
+        features: this.stepFeatures,
+        state: state.recurrent,
+        draws: this.stepUniform,
+        temperature: settings.temperature,
+        streams: B,
+        ...(model.lpcOrder > 0 ? { lpc: this.stepLpc } : {}),
+        ...(model.pitchTaps ? { lags: this.stepLags } : {}),
+        ...(this.stepSharpness.length > 0 ? { sharpness: this.stepSharpness } : {}),
+      });
       const us = (performance.now() - began) * 1000;
       stepUs[t] = us;
       computeUs += us;
       copySanitized(out.state, state.recurrent);
       for (let b = 0; b < B; b++) {
         const raw = out.raw[b] as number;
-        // As in chunk.onnx: mse feeds back the clamped value, mulaw the sampled level's own value; both play the clamped one.
+        // As in chunk.onnx: mse and excitation models feed back the clamped value, mulaw the sampled level's own
+        // value; all play the clamped one.
         const clamped = clampSample(raw);
         (samples[b] as Float32Array)[t] = this.guard(clamped, raw, at);
-        const ownValue = model.head === 'mse' ? clamped : Number.isFinite(raw) ? raw : 0;
+        const ownValue = model.head === 'mse' || model.lpcOrder > 0 ? (Number.isFinite(clamped) ? clamped : 0) : Number.isFinite(raw) ? raw : 0;
         const fed = settings.teacherForced && plan.truth && at < plan.truth.length ? (plan.truth[at] as number) : ownValue;
         state.window.copyWithin(b * k, b * k + 1, (b + 1) * k);
         state.window[(b + 1) * k - 1] = fed;

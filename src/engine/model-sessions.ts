@@ -1,7 +1,7 @@
 /** Inputs of one chunk.onnx call for B streams and N samples (row-major, sample-major [N, B]). */
 export interface ChunkFeeds {
   features: Float32Array; // [N, B, F]
-  window: Float32Array; // [B, k]
+  window: Float32Array; // [B, historySamples] (k for models without signal features)
   state: Float32Array; // [B, L*S*H]
   uniforms: Float32Array; // [N, B]
   temperature: number;
@@ -9,6 +9,11 @@ export interface ChunkFeeds {
   teacherForcing: boolean;
   samples: number;
   streams: number;
+  /** Models with signal features: the predictor per sample [N, B, order] (oldest sample first) and the pitch lag [N, B]. */
+  lpc?: Float32Array;
+  lags?: Float32Array;
+  /** ... and the sampling sharpness per sample [N, B] (1 = plain sampling). */
+  sharpness?: Float32Array;
 }
 
 export interface ChunkResult {
@@ -26,6 +31,10 @@ export interface StepFeeds {
   draws: Float32Array;
   temperature: number;
   streams: number;
+  /** Models with signal features: [B, order], [B] and [B], as in ChunkFeeds. */
+  lpc?: Float32Array;
+  lags?: Float32Array;
+  sharpness?: Float32Array;
 }
 
 export interface StepResult {

@@ -4,7 +4,16 @@ import { ModelError } from '../core/errors.js';
 import type { ManifestSpec } from '../core/manifest.js';
 import type { ChunkFeeds, ChunkResult, ModelSessions, StepFeeds, StepResult } from './model-sessions.js';
 
+/** What the graphs of a model with signal features take besides the usual inputs. */
+export interface SignalGraphInputs {
+  historySamples: number;
+  lpcOrder: number;
+  pitchTaps: boolean;
+}
+
 export interface OrtOptions {
+  /** Models with signal features (acoustic vocoders): the longer window and the per-sample inputs. */
+  signal?: SignalGraphInputs;
   /** Threads inside one graph call (the bench uses 1: one core). */
   intraOpThreads?: number;
   /** Skip the synchronous native path (for comparison in tests and the bench). */
@@ -71,7 +80,13 @@ export class OrtModelSessions implements ModelSessions {
     private readonly spec: ManifestSpec,
     private readonly featureWidth: number,
     private readonly stateWidth: number,
+    private readonly signal: SignalGraphInputs | undefined,
   ) {}
+
+  /** Width of the window input: the model's k, or its history for models with signal features. */
+  private get windowWidth(): number {
+    return this.signal?.historySamples ?? this.spec.k;
+  }
 
   static async create(stepBytes: Uint8Array, chunkBytes: Uint8Array, spec: ManifestSpec, featureWidth: number, options: OrtOptions = {}): Promise<OrtModelSessions> {
     const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -91,7 +106,7 @@ export class OrtModelSessions implements ModelSessions {
       const fastChunk = options.publicApiOnly ? undefined : nativeRunner(chunkBytes, sessionOptions, ['samples', 'raw', 'window_out', 'state_out']);
       if (fastStep) await step.release();
       if (fastChunk) await chunk.release();
-      return new OrtModelSessions(fastStep ?? step, fastChunk ?? chunk, spec, featureWidth, spec.layers * (spec.cell === 'lstm' ? 2 : 1) * spec.hidden);
+      return new OrtModelSessions(fastStep ?? step, fastChunk ?? chunk, spec, featureWidth, spec.layers * (spec.cell === 'lstm' ? 2 : 1) * spec.hidden, options.signal);
     } catch (error) {
       throw new ModelError({
         code: 'E_MODEL_LOAD',
@@ -103,12 +118,16 @@ export class OrtModelSessions implements ModelSessions {
   }
 
   async runChunk(f: ChunkFeeds): Promise<ChunkResult> {
-    const { k } = this.spec;
     const N = f.samples;
     const B = f.streams;
+    const signal: Record<string, ort.Tensor> = {};
+    if (this.signal && this.signal.lpcOrder > 0) signal['lpc'] = new ort.Tensor('float32', f.lpc as Float32Array, [N, B, this.signal.lpcOrder]);
+    if (this.signal?.pitchTaps) signal['lags'] = new ort.Tensor('float32', f.lags as Float32Array, [N, B]);
+    if (this.signal) signal['sharpness'] = new ort.Tensor('float32', f.sharpness as Float32Array, [N, B]);
     const out = await this.chunk.run({
+      ...signal,
       features: new ort.Tensor('float32', f.features, [N, B, this.featureWidth]),
-      window: new ort.Tensor('float32', f.window, [B, k]),
+      window: new ort.Tensor('float32', f.window, [B, this.windowWidth]),
       state: new ort.Tensor('float32', f.state, [B, this.stateWidth]),
       uniforms: new ort.Tensor('float32', f.uniforms, [N, B]),
       temperature: new ort.Tensor('float32', new Float32Array([f.temperature]), []),
@@ -124,13 +143,15 @@ export class OrtModelSessions implements ModelSessions {
   }
 
   async runStep(f: StepFeeds): Promise<StepResult> {
-    const { k } = this.spec;
     const B = f.streams;
     const feeds: Record<string, ort.Tensor> = {
-      window: this.wrap(f.window, [B, k]),
+      window: this.wrap(f.window, [B, this.windowWidth]),
       features: this.wrap(f.features, [B, this.featureWidth]),
       state: this.wrap(f.state, [B, this.stateWidth]),
     };
+    if (this.signal && this.signal.lpcOrder > 0) feeds['lpc'] = this.wrap(f.lpc as Float32Array, [B, this.signal.lpcOrder]);
+    if (this.signal?.pitchTaps) feeds['lags'] = this.wrap(f.lags as Float32Array, [B]);
+    if (this.signal) feeds['sharpness'] = this.wrap(f.sharpness as Float32Array, [B]);
     if (this.spec.head === 'mse') feeds['noise'] = this.wrap(f.draws, [B, 1]);
     else {
       feeds['uniform'] = this.wrap(f.draws, [B, 1]);

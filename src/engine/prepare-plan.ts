@@ -3,7 +3,8 @@ import { basename, dirname, extname, join } from 'node:path';
 import { FormatError, InputError, MismatchError, UsageError, describeSystemError } from '../core/errors.js';
 import type { ModelManifest } from '../core/manifest.js';
 import { readAudioFile } from '../data/audio/read-audio.js';
-import { usesRecording } from '../data/features/feature-layout.js';
+import { ACOUSTIC_HOP_SAMPLES, ACOUSTIC_WIDTH, acousticFrameCount, allocateExcitation, excitationFrames, measureAcousticFrames } from '../data/features/acoustic-frames.js';
+import { isAcoustic, usesRecording } from '../data/features/feature-layout.js';
 import { buildPhoneTrack, type ProsodyTrack } from '../data/features/phone-track.js';
 import { completeSegmentation, silenceSymbolOf } from '../data/labels/complete-segmentation.js';
 import type { LabelFormat, PhoneSegment } from '../data/labels/label-types.js';
@@ -26,7 +27,16 @@ export interface SynthesisInput {
   channel?: number;
   /** Pitch features, for models with the prosody feature set. */
   prosodyOf?: (samples: Float32Array, sampleRateHz: number) => ProsodyTrack;
+  /**
+   * Acoustic models: where the frame features come from: `phones` (the frame network predicts them from
+   * the labels; a recording gives only the seed and the drift figures) or `recording` (measured on it:
+   * copy synthesis, a neural vocoder). Default: phones.
+   */
+  condition?: Condition;
 }
+
+export type Condition = 'phones' | 'recording';
+export const CONDITIONS: readonly Condition[] = ['phones', 'recording'];
 
 export interface PreparedPlan extends GenerationPlan {
   /** Phone segments in the model's set, tiling [0, lengthSamples). */
@@ -84,7 +94,12 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
   const warnings = [...labels.warnings];
   const located = input.wavPath === undefined ? findRecording(input.phonesPath) : undefined;
   const wavPath = input.wavPath ?? located?.found;
-  const fromRecording = usesRecording(manifest.spec.featureSet);
+  const acoustic = isAcoustic(manifest.spec.featureSet);
+  const condition = input.condition ?? 'phones';
+  if (condition === 'recording' && !acoustic) {
+    throw new UsageError({ code: 'E_OPTION_VALUE', where: '--condition', message: `got "recording", but this model (feature set ${manifest.spec.featureSet}) is not conditioned on acoustic frames`, hint: 'leave --condition out for this model, or use a vocoder bundle (feature set acoustic)' });
+  }
+  const fromRecording = usesRecording(manifest.spec.featureSet) || (acoustic && condition === 'recording');
   const needsRecording = K > 0 || fromRecording;
   if (wavPath === undefined && needsRecording) {
     const tried = (located?.tried ?? []).slice(0, 2).join(', ');
@@ -94,10 +109,14 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
       message:
         K > 0
           ? `--seed ${K} needs a recording to take ${K} samples from, and none was found (looked for ${tried})`
-          : `this model uses prosody features, which come from the recording, and none was found (looked for ${tried})`,
-      hint: fromRecording
-        ? `give the recording with --wav FILE (the model reads F0, voicing and energy from it), or use a model trained with --features seed or rich`
-        : 'give the recording with --wav FILE, or use --seed 0 to start from silence',
+          : acoustic
+            ? `--condition recording measures the frame features on a recording, and none was found (looked for ${tried})`
+            : `this model uses prosody features, which come from the recording, and none was found (looked for ${tried})`,
+      hint: acoustic && K === 0
+        ? 'give the recording with --wav FILE, or use --condition phones (the frame network predicts the features from the labels)'
+        : fromRecording
+          ? `give the recording with --wav FILE (the model reads F0, voicing and energy from it), or use a model trained with --features seed or rich`
+          : 'give the recording with --wav FILE, or use --seed 0 to start from silence',
     });
   }
   const audio = wavPath ? await readAudioFile(wavPath, { expectedSampleRateHz: rate, ...(input.channel !== undefined ? { channel: input.channel } : {}) }) : undefined;
@@ -126,15 +145,31 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
       hint: `use at most ${audio.samples.length}`,
     });
   }
-  const prosody = fromRecording && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
-  if (fromRecording && !prosody) {
+  const prosody = fromRecording && !acoustic && audio && input.prosodyOf ? input.prosodyOf(audio.samples, rate) : undefined;
+  if (fromRecording && !acoustic && !prosody) {
     throw new MismatchError({ code: 'E_PROSODY', message: 'this model needs prosody features and no pitch tracker was given' });
+  }
+  const track = buildPhoneTrack(mapped.segments, set, rate, prosody);
+  let framesFromNetwork = false;
+  if (acoustic && condition === 'recording' && audio) {
+    track.frames = measureAcousticFrames(audio.samples, rate);
+    track.excitation = excitationFrames(track.frames, rate);
+  } else if (acoustic) {
+    if (!manifest.frame?.graph) {
+      throw new MismatchError({ code: 'E_NO_FRAME_NETWORK', where: '--condition', message: 'this vocoder bundle has no frame network (frame.onnx), so it cannot speak from phones alone', hint: 'use --condition recording with --wav FILE, or train one with `synth train-frames`' });
+    }
+    // The engine's frame network fills these block by block, ahead of the sample loop.
+    const count = acousticFrameCount(lengthSamples, ACOUSTIC_HOP_SAMPLES);
+    track.frames = { hopSamples: ACOUSTIC_HOP_SAMPLES, count, width: ACOUSTIC_WIDTH, values: new Float32Array(count * ACOUSTIC_WIDTH) };
+    track.excitation = allocateExcitation(count, ACOUSTIC_HOP_SAMPLES);
+    framesFromNetwork = true;
   }
   return {
     lengthSamples,
     seed: audio ? audio.samples.slice(0, K) : new Float32Array(0),
     ...(audio ? { truth: audio.samples, wavPath: audio.path } : {}),
-    track: buildPhoneTrack(mapped.segments, set, rate, prosody),
+    track,
+    ...(framesFromNetwork ? { framesFromNetwork } : {}),
     segments: mapped.segments,
     warnings,
     notes: mapped.notes,

@@ -1,11 +1,24 @@
-import { BOOL, FLOAT, GraphBuilder } from './onnx-graph-builder.js';
+import { emitHistoryStep, emitTapIndex, TAP_OFFSETS } from './history-step.js';
+import { BOOL, FLOAT, GraphBuilder, INT64 } from './onnx-graph-builder.js';
 import { NetworkEmitter, SAMPLE_MAX, SAMPLE_MIN, type ConditioningLayout, type StateNames } from './network-emitter.js';
 import { packState, splitState, stateParts, stateWidth } from './step-graph.js';
 
 export const CHUNK_IO = {
   inputs: ['features', 'window', 'state', 'uniforms', 'temperature', 'truth', 'teacher_forcing'],
+  /** Models with signal features also take the predictor per sample and the pitch lag per sample. */
+  signalInputs: ['lpc', 'lags'],
   outputs: ['samples', 'raw', 'window_out', 'state_out'],
 } as const;
+
+/**
+ * Models with signal features carry a history longer than their window (it reaches one pitch period back)
+ * and read the frame's predictor and pitch lag per sample.
+ */
+export interface HistorySettings {
+  samples: number;
+  lpcOrder: number;
+  taps: boolean;
+}
 
 /**
  * Row-major [N*B, W] -> [N/U, U*B, W]: a reshape, no copy. Iteration i gathers its U*B rows; splitting them
@@ -96,23 +109,85 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
 }
 
 /**
+ * The Scan body of a model with signal features: like buildBody, but the carried window is the history
+ * [B, Lh] and each step reads its predictor row and tap columns from the scan inputs.
+ */
+function buildHistoryBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, withDraws: boolean, outerHead: OuterHead, prefix: string, layout: ConditioningLayout, history: HistorySettings): GraphBuilder {
+  const { hidden, layers } = em.spec;
+  const GH = em.gates * hidden;
+  const Lh = history.samples;
+  const g = new GraphBuilder(`${prefix}body`, prefix);
+  const hist = g.input(`${prefix}win`, FLOAT, ['B', Lh]);
+  const state: StateNames = { h: [], c: [] };
+  for (let l = 0; l < layers; l++) {
+    state.h.push(g.input(`${prefix}h${l}`, FLOAT, ['B', hidden]));
+    if (em.spec.cell === 'lstm') state.c.push(g.input(`${prefix}c${l}`, FLOAT, ['B', hidden]));
+  }
+  const split = (row: string): string[] => (unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 }));
+  const cps = split(g.input(`${prefix}cp`, FLOAT, ['UB', GH]));
+  const draws = withDraws ? split(g.input(`${prefix}draws`, FLOAT, ['UB', 1])) : [];
+  const truths = teacherForced ? split(g.input(`${prefix}truth`, FLOAT, ['UB', 1])) : [];
+  const lpcs = history.lpcOrder > 0 ? split(g.input(`${prefix}lpc`, FLOAT, ['UB', history.lpcOrder])) : [];
+  const taps = history.taps ? split(g.input(`${prefix}taps`, INT64, ['UB', TAP_OFFSETS.length])) : [];
+  const sharp = withDraws ? split(g.input(`${prefix}sharp`, FLOAT, ['UB', 1])) : [];
+  const head = withDraws ? { w: outerHead.w, b: outerHead.b } : { w: outerHead.meanW, b: outerHead.meanB };
+  const fedBack: string[] = [];
+  const raw: string[] = [];
+  let current = state;
+  for (let j = 0; j < unroll; j++) {
+    const all = j === 0 ? hist : g.op('Concat', [hist, ...fedBack], { axis: 1 });
+    const step = emitHistoryStep(em, g, layout, {
+      all,
+      length: Lh + j,
+      cp: cps[j] as string,
+      ...(history.lpcOrder > 0 ? { lpc: { name: lpcs[j] as string, order: history.lpcOrder } } : {}),
+      ...(history.taps ? { tapIndex: taps[j] as string } : {}),
+      ...(withDraws ? { draw: draws[j] as string, sharpness: sharp[j] as string } : {}),
+    }, head, current);
+    current = step.state;
+    raw.push(step.raw);
+    fedBack.push(teacherForced ? (truths[j] as string) : step.fed);
+  }
+  const all = g.op('Concat', [hist, ...fedBack], { axis: 1 });
+  g.op('Slice', [all, g.int64s([unroll]), g.int64s([unroll + Lh]), g.int64s([1])], {}, `${prefix}win_out`);
+  const carry = (tensor: string, name: string): void => {
+    if (g.produces(tensor) && !raw.includes(tensor) && !fedBack.includes(tensor)) g.rename(tensor, name);
+    else g.op('Identity', [tensor], {}, name);
+  };
+  current.h.forEach((h, l) => carry(h, `${prefix}h${l}_out`));
+  current.c.forEach((c, l) => carry(c, `${prefix}c${l}_out`));
+  g.op('Concat', raw, { axis: 0 }, `${prefix}raw_out`);
+  g.output(`${prefix}win_out`, FLOAT, ['B', Lh]);
+  current.h.forEach((_, l) => {
+    g.output(`${prefix}h${l}_out`, FLOAT, ['B', hidden]);
+    if (current.c[l]) g.output(`${prefix}c${l}_out`, FLOAT, ['B', hidden]);
+  });
+  g.output(`${prefix}raw_out`, FLOAT, ['UB', 1]);
+  return g;
+}
+
+/**
  * chunk.onnx: N samples for B streams in one call, each prediction fed back inside the graph (ONNX Scan,
  * U steps unrolled per iteration; N must be a multiple of U). Sampling uses the caller's uniforms [N,B]
  * (inverse-CDF for mu-law; probit for the mse head's Gaussian), so the same seed gives the same audio.
  * `teacher_forcing` switches (If) to a body that feeds back `truth` [N,B] instead. Per-frame work (the
  * conditioning projection, the noise, the temperature) is done once per call, outside the loop.
  */
-export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number, layout: ConditioningLayout): { graph: GraphBuilder; nodesPerSample: number } {
+export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll: number, layout: ConditioningLayout, history?: HistorySettings): { graph: GraphBuilder; nodesPerSample: number } {
   const { k, hidden, head, layers } = em.spec;
   const GH = em.gates * hidden;
+  const windowWidth = history ? history.samples : k;
   const g = new GraphBuilder('chunk', 'g_');
   g.input('features', FLOAT, ['N', 'B', featureWidth]);
-  g.input('window', FLOAT, ['B', k]);
+  g.input('window', FLOAT, ['B', windowWidth]);
   g.input('state', FLOAT, ['B', stateWidth(em)]);
   g.input('uniforms', FLOAT, ['N', 'B']);
   g.input('temperature', FLOAT, []);
   g.input('truth', FLOAT, ['N', 'B']);
   g.input('teacher_forcing', BOOL, []);
+  if (history && history.lpcOrder > 0) g.input('lpc', FLOAT, ['N', 'B', history.lpcOrder]);
+  if (history?.taps) g.input('lags', FLOAT, ['N', 'B']);
+  if (history) g.input('sharpness', FLOAT, ['N', 'B']);
   // Block shapes [-1, U*B, W] from the batch size B of this call.
   const batch = g.op('Slice', [g.op('Shape', ['features']), g.int64s([1]), g.int64s([2])]);
   const unrolledBatch = g.op('Mul', [batch, g.int64s([unroll])]);
@@ -142,6 +217,16 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
     headB = g.op('Div', [headB, 'temperature']);
   }
   const truth = toBlocks(g, column(toGuard('truth')), blockShape(1));
+  const signalBlocks: string[] = [];
+  if (history && history.lpcOrder > 0) signalBlocks.push(toBlocks(g, g.op('Reshape', ['lpc', g.int64s([-1, history.lpcOrder])]), blockShape(history.lpcOrder)));
+  if (history?.taps) {
+    // Step j of an iteration reads the tap columns (Lh + j) - lag + offset of [history, fed_0..fed_{j-1}].
+    const perStep = g.op('Reshape', ['lags', g.op('Concat', [g.int64s([-1, unroll]), batch, g.int64s([1])], { axis: 0 })]);
+    const bases = Array.from({ length: unroll }, (_, j) => history.samples + j);
+    const columns = emitTapIndex(g, perStep, bases, [1, unroll, 1, TAP_OFFSETS.length]);
+    signalBlocks.push(toBlocks(g, columns, blockShape(TAP_OFFSETS.length)));
+  }
+  const sharpBlocks = history ? toBlocks(g, column('sharpness'), blockShape(1)) : undefined;
   const state = splitState(g, em, 'state');
   const carried = [toGuard('window'), ...stateParts(state)];
   const outerHead: OuterHead = { w: headW, b: headB, meanW: head0.w, meanB: head0.b };
@@ -157,11 +242,11 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   let perIteration = 0;
   const loopGraph = (teacherForced: boolean, withDraws: boolean): { graph: GraphBuilder; outputs: string[] } => {
     const prefix = `${teacherForced ? 't' : 'f'}${withDraws ? 'd' : ''}_`;
-    const body = buildBody(em, unroll, teacherForced, withDraws, outerHead, prefix);
+    const body = history ? buildHistoryBody(em, unroll, teacherForced, withDraws, outerHead, prefix, layout, history) : buildBody(em, unroll, teacherForced, withDraws, outerHead, prefix);
     if (!teacherForced && withDraws === (head === 'mulaw')) perIteration = body.nodeCount;
     const bg = new GraphBuilder(`${prefix}branch`, `${prefix}b_`);
     const outputs = outputNames(prefix);
-    const scanned = [cp, ...(withDraws ? [draws] : []), ...(teacherForced ? [truth] : [])];
+    const scanned = [cp, ...(withDraws ? [draws] : []), ...(teacherForced ? [truth] : []), ...signalBlocks, ...(withDraws && sharpBlocks ? [sharpBlocks] : [])];
     bg.node('Scan', [...carried, ...scanned], outputs.length, { body, num_scan_inputs: scanned.length }, outputs);
     outputs.forEach((o) => bg.output(o, FLOAT));
     return { graph: bg, outputs };
@@ -199,7 +284,7 @@ export function buildChunkGraph(em: NetworkEmitter, featureWidth: number, unroll
   g.op('Clip', ['raw', g.scalar(SAMPLE_MIN), g.scalar(SAMPLE_MAX)], {}, 'samples');
   g.output('samples', FLOAT, ['N', 'B']);
   g.output('raw', FLOAT, ['N', 'B']);
-  g.output('window_out', FLOAT, ['B', k]);
+  g.output('window_out', FLOAT, ['B', windowWidth]);
   g.output('state_out', FLOAT, ['B', stateWidth(em)]);
   // Per sample: the free-running body's nodes over its U steps, plus the Scan's own iteration.
   return { graph: g, nodesPerSample: (perIteration + 1) / unroll };

@@ -2,14 +2,16 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
 import { ModelError } from '../core/errors.js';
-import type { ManifestGraph, ModelManifest } from '../core/manifest.js';
-import { buildChunkGraph } from './chunk-graph.js';
+import type { ManifestFrameNetwork, ManifestGraph, ModelManifest } from '../core/manifest.js';
+import { buildFrameGraph } from './frame-graph.js';
+import { buildChunkGraph, type HistorySettings } from './chunk-graph.js';
 import { NetworkEmitter, type ConditioningLayout } from './network-emitter.js';
 import { encodeModel, OPSET } from './onnx-graph-builder.js';
 import { readBundleWeights, readManifestFile } from './read-bundle-weights.js';
-import { buildStepGraph } from './step-graph.js';
+import { buildHistoryStepGraph, buildStepGraph } from './step-graph.js';
 
 export const STEP_FILE = 'step.onnx';
+export const FRAME_FILE = 'frame.onnx';
 export const CHUNK_FILE = 'chunk.onnx';
 /** Steps unrolled per Loop iteration (measured best for the 2014 model on one core; see bench:synth). */
 export const DEFAULT_UNROLL = 8;
@@ -40,9 +42,13 @@ export async function exportBundle(dir: string, options: ExportOptions = {}): Pr
   const sigma = manifest.sampling.sigma ?? 0;
   const em = new NetworkEmitter(manifest.spec, weights, manifest.normalization.inputScale, sigma);
   const F = manifest.features.width;
-  const layout: ConditioningLayout = { slots: manifest.features.slots.length, phones: manifest.features.phones.length, dense: manifest.features.dense.length };
-  const step = buildStepGraph(em, F, layout);
-  const chunk = buildChunkGraph(em, F, unroll, layout);
+  const signal = manifest.features.acoustic?.signal ?? [];
+  const layout: ConditioningLayout = { slots: manifest.features.slots.length, phones: manifest.features.phones.length, dense: manifest.features.dense.length - signal.length, signal };
+  const acoustic = manifest.features.acoustic;
+  const history: HistorySettings | undefined =
+    acoustic && signal.length > 0 ? { samples: acoustic.historySamples, lpcOrder: acoustic.lpcOrder, taps: signal.includes('pitch_tap') } : undefined;
+  const step = history ? buildHistoryStepGraph(em, F, layout, history) : buildStepGraph(em, F, layout);
+  const chunk = buildChunkGraph(em, F, unroll, layout, history);
   const version = options.producerVersion ?? '';
   const doc = `${manifest.spec.cell}-${manifest.spec.hidden} ${manifest.spec.head} k=${manifest.spec.k} features=${manifest.spec.featureSet}`;
   const stepBytes = encodeModel(step, version, `step: one sample; ${doc}`);
@@ -59,7 +65,22 @@ export async function exportBundle(dir: string, options: ExportOptions = {}): Pr
     unroll,
     sha256: sha(chunkBytes),
   };
-  const updated: ModelManifest = { ...manifest, graphs: { step: stepGraph, chunk: chunkGraph } };
+  const frame = manifest.frame ? await exportFrameNetwork(dir, manifest.frame, version) : undefined;
+  const updated: ModelManifest = { ...manifest, graphs: { step: stepGraph, chunk: chunkGraph }, ...(frame ? { frame } : {}) };
   await writeFileAtomic(join(dir, 'manifest.json'), `${JSON.stringify(updated, null, 2)}\n`);
-  return { files: [STEP_FILE, CHUNK_FILE, 'manifest.json'], manifest: updated, stepNodes: step.nodeCount, chunkNodesPerSample: chunk.nodesPerSample };
+  return { files: [STEP_FILE, CHUNK_FILE, ...(frame ? [FRAME_FILE] : []), 'manifest.json'], manifest: updated, stepNodes: step.nodeCount, chunkNodesPerSample: chunk.nodesPerSample };
+}
+
+/** frame.onnx from the frame network's weights; returns its manifest section with the graph recorded. */
+async function exportFrameNetwork(dir: string, frame: ManifestFrameNetwork, version: string): Promise<ManifestFrameNetwork> {
+  const stored = readBundleWeights(dir, frame);
+  const graph = buildFrameGraph({
+    ...frame.spec,
+    weights: new Map([...stored].map(([name, w]) => [name, w.values])),
+    targetMean: Float32Array.from(frame.targetMean),
+    targetStd: Float32Array.from(frame.targetStd),
+  });
+  const bytes = encodeModel(graph, version, `frame network: phones to ${frame.spec.outputWidth} acoustic features per ${frame.hopSamples}-sample frame`);
+  await writeFileAtomic(join(dir, FRAME_FILE), bytes);
+  return { ...frame, graph: { file: FRAME_FILE, opset: OPSET, ...graph.signature, nodesPerSample: 0, sha256: createHash('sha256').update(bytes).digest('hex') } };
 }

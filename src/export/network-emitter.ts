@@ -5,11 +5,15 @@ import { GraphBuilder, FLOAT } from './onnx-graph-builder.js';
 
 export type WeightMap = Map<string, { shape: number[]; values: Float32Array }>;
 
-/** How a feature row is laid out: one-hot blocks of `phones` columns per slot, then `dense` values. */
+/**
+ * How a feature row is laid out: one-hot blocks of `phones` columns per slot, then `dense` values. The
+ * dense weights have `signal.length` more rows after those: the inputs the loop computes from the signal.
+ */
 export interface ConditioningLayout {
   slots: number;
   phones: number;
   dense: number;
+  signal: readonly string[];
 }
 
 /** Recurrent state as tensor names, one [B, H] per layer (c only for LSTM). */
@@ -223,6 +227,10 @@ export class NetworkEmitter {
    */
   emitConditioning(g: GraphBuilder, features: string, bias: Float32Array, layout: ConditioningLayout): string {
     const GH = this.gates * this.H;
+    if (layout.slots === 0) {
+      // Dense features only (acoustic models): one product with the bias.
+      return g.op('Gemm', [features, this.frameDenseWeights(g, layout), this.constant(g, 'l0.b+', bias, [GH])]);
+    }
     const emb = this.w('l0.emb');
     const V = layout.phones;
     let acc: string | undefined;
@@ -236,9 +244,31 @@ export class NetworkEmitter {
     }
     if (layout.dense > 0) {
       const dense = g.op('Slice', [features, g.int64s([layout.slots * V]), g.int64s([layout.slots * V + layout.dense]), g.int64s([1])]);
-      acc = g.op('Add', [acc as string, g.op('MatMul', [dense, this.constant(g, 'l0.w_dense')])]);
+      acc = g.op('Add', [acc as string, g.op('MatMul', [dense, this.frameDenseWeights(g, layout)])]);
     }
     return acc as string;
+  }
+
+  /** The rows of l0.w_dense that multiply a feature row's dense values (not the signal features). */
+  private frameDenseWeights(g: GraphBuilder, layout: ConditioningLayout): string {
+    if (layout.signal.length === 0) return this.constant(g, 'l0.w_dense');
+    const GH = this.gates * this.H;
+    return this.constant(g, 'l0.w_dense.frame', this.w('l0.w_dense').slice(0, layout.dense * GH), [layout.dense, GH]);
+  }
+
+  /**
+   * Layer 0's weights for [window (k samples, oldest first), signal features] in audio units: the window
+   * rows of windowMatrix(0), then the signal features' rows of l0.w_dense, both divided by the input scale.
+   */
+  signalInputMatrix(layout: ConditioningLayout): Float32Array {
+    const GH = this.gates * this.H;
+    const { k } = this.spec;
+    const S = layout.signal.length;
+    const out = new Float32Array((k + S) * GH);
+    out.set(this.windowMatrix(0), 0);
+    const dense = this.w('l0.w_dense');
+    for (let i = 0; i < S * GH; i++) out[k * GH + i] = (dense[layout.dense * GH + i] as number) / this.inputScale;
+    return out;
   }
 
   /** mulaw, deterministic: the expected value of the predicted distribution (softmax(logits) . table). */

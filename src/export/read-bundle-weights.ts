@@ -26,7 +26,7 @@ export function readManifestFile(dir: string): ModelManifest {
 }
 
 /** Read weights in the tfjs weights format (weights.json + weights.bin) without tfjs. */
-export function readBundleWeights(dir: string, manifest: ModelManifest): Map<string, { shape: number[]; values: Float32Array }> {
+export function readBundleWeights(dir: string, manifest: Pick<ModelManifest, 'weights'>): Map<string, { shape: number[]; values: Float32Array }> {
   const manifestPath = join(dir, manifest.weights.manifest);
   let groups: Array<{ paths: string[]; weights: WeightSpec[] }>;
   try {

@@ -1,3 +1,5 @@
+import type { HistorySettings } from './chunk-graph.js';
+import { emitHistoryStep, emitTapIndex, TAP_OFFSETS } from './history-step.js';
 import { GraphBuilder, FLOAT } from './onnx-graph-builder.js';
 import { NetworkEmitter, type ConditioningLayout, type StateNames } from './network-emitter.js';
 
@@ -93,5 +95,52 @@ export function buildStepGraph(em: NetworkEmitter, featureWidth: number, layout:
   g.output('raw', FLOAT, ['B', 1]);
   g.output('prediction', FLOAT, ['B', head === 'mse' ? 1 : em.spec.levels]);
   g.output('state_out', FLOAT, ['B', stateWidth(em)]);
+  return g;
+}
+
+/**
+ * step.onnx of a model with signal features: one sample for B streams from the history [B, Lh] (oldest
+ * first), the features [B,F], the state, the frame's predictor [B, order] (lpc models) and pitch lag [B]
+ * (tap models), and the uniform and temperature (0: the expected value). Outputs the sample fed back
+ * [B,1], its raw value [B,1] and the new state.
+ */
+export function buildHistoryStepGraph(em: NetworkEmitter, featureWidth: number, layout: ConditioningLayout, history: HistorySettings): GraphBuilder {
+  const { layers, hidden } = em.spec;
+  const Lh = history.samples;
+  const g = new GraphBuilder('step', 's_');
+  g.input('window', FLOAT, ['B', Lh]);
+  g.input('features', FLOAT, ['B', featureWidth]);
+  g.input('state', FLOAT, ['B', stateWidth(em)]);
+  g.input('uniform', FLOAT, ['B', 1]);
+  g.input('temperature', FLOAT, []);
+  if (history.lpcOrder > 0) g.input('lpc', FLOAT, ['B', history.lpcOrder]);
+  if (history.taps) g.input('lags', FLOAT, ['B']);
+  g.input('sharpness', FLOAT, ['B']);
+  const cp = em.emitConditioning(g, 'features', em.w('l0.b'), layout);
+  const state = splitState(g, em, 'state');
+  const tapIndex = history.taps ? emitTapIndex(g, g.op('Reshape', ['lags', g.int64s([-1, 1])]), [Lh], [1, TAP_OFFSETS.length]) : undefined;
+  const headW = em.headWeights(g);
+  // Temperature above 0 samples (the temperature divides the head, as chunk.onnx does); 0 takes the mean.
+  const branch = (name: string, sampled: boolean): GraphBuilder => {
+    const b = new GraphBuilder(name, `${name}_`);
+    const head = sampled ? { w: b.op('Div', [headW.w, 'temperature']), b: b.op('Div', [headW.b, 'temperature']) } : headW;
+    const step = emitHistoryStep(em, b, layout, {
+      all: 'window',
+      length: Lh,
+      cp,
+      ...(history.lpcOrder > 0 ? { lpc: { name: 'lpc', order: history.lpcOrder } } : {}),
+      ...(tapIndex ? { tapIndex } : {}),
+      ...(sampled ? { draw: 'uniform', sharpness: b.op('Reshape', ['sharpness', b.int64s([-1, 1])]) } : {}),
+    }, head, state);
+    b.op('Identity', [step.fed], {}, `${name}_fed`);
+    b.op('Identity', [step.raw], {}, `${name}_raw`);
+    packState(b, step.state, `${name}_state`);
+    for (const o of ['fed', 'raw', 'state']) b.output(`${name}_${o}`, FLOAT);
+    return b;
+  };
+  g.node('If', [g.op('Greater', ['temperature', g.scalar(0)])], 3, { then_branch: branch('sampled', true), else_branch: branch('mean', false) }, ['sample', 'raw', 'state_out']);
+  g.output('sample', FLOAT, ['B', 1]);
+  g.output('raw', FLOAT, ['B', 1]);
+  g.output('state_out', FLOAT, ['B', layers * (em.spec.cell === 'lstm' ? 2 : 1) * hidden]);
   return g;
 }

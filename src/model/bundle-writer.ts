@@ -12,7 +12,7 @@ export const WEIGHTS_DATA_FILE = 'weights.bin';
  * The tfjs weights format (what tf.io.encodeWeights writes and tf.io.loadWeights reads): a manifest
  * [{paths, weights: [{name, shape, dtype}]}] and one binary file of little-endian float32 in that order.
  */
-export function encodeTfjsWeights(weights: Weights, shapes: readonly ParameterShape[]): { manifest: unknown; data: Uint8Array } {
+export function encodeTfjsWeights(weights: Weights, shapes: readonly ParameterShape[], dataFile = WEIGHTS_DATA_FILE): { manifest: unknown; data: Uint8Array } {
   const specs = shapes.map((p) => ({ name: p.name, shape: [...p.shape], dtype: 'float32' }));
   const total = shapes.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
   const data = new Float32Array(total);
@@ -24,7 +24,7 @@ export function encodeTfjsWeights(weights: Weights, shapes: readonly ParameterSh
     data.set(w, at);
     at += size;
   }
-  return { manifest: [{ paths: [WEIGHTS_DATA_FILE], weights: specs }], data: new Uint8Array(data.buffer) };
+  return { manifest: [{ paths: [dataFile], weights: specs }], data: new Uint8Array(data.buffer) };
 }
 
 /** Write manifest.json and the weights into `dir`, each file atomically. */

@@ -1,5 +1,6 @@
 import { UsageError } from '../core/errors.js';
-import type { FeatureLayout, FeatureSetName } from '../data/features/feature-layout.js';
+import { ACOUSTIC_PRE_EMPHASIS } from '../data/features/acoustic-frames.js';
+import { isAcoustic, type FeatureLayout, type FeatureSetName } from '../data/features/feature-layout.js';
 import type { PhoneSetName } from '../data/phones/phone-sets.js';
 
 export type CellType = 'rnn' | 'gru' | 'lstm';
@@ -45,6 +46,11 @@ export function validateSpec(spec: ModelSpec): void {
   if (spec.head === 'mulaw' && spec.levels !== 256) fail('--levels', `got ${spec.levels}, allowed 256`);
   const a = spec.preEmphasis ?? 0;
   if (!(a >= 0 && a < 1)) fail('--pre-emphasis', `got ${a}, allowed [0, 1)`);
+  if (isAcoustic(spec.featureSet)) {
+    // The frame features' envelope (and the predictor derived from it) is that of the 0.85-emphasized signal.
+    if (a !== ACOUSTIC_PRE_EMPHASIS) fail('--pre-emphasis', `got ${a}; feature set ${spec.featureSet} needs ${ACOUSTIC_PRE_EMPHASIS} (the signal its envelope describes)`);
+    if (spec.head !== 'mulaw') fail('--head', `got ${spec.head}; feature set ${spec.featureSet} needs mulaw`);
+  }
 }
 
 export interface ParameterShape {
@@ -63,7 +69,8 @@ export function parameterShapes(spec: ModelSpec, layout: FeatureLayout): Paramet
   for (let l = 0; l < spec.layers; l++) {
     if (l === 0) {
       shapes.push({ name: 'l0.w_win', shape: [spec.k, GH] });
-      shapes.push({ name: 'l0.emb', shape: [layout.slots.length * layout.phoneCount, GH] });
+      // Acoustic models have no categorical input, so no table.
+      if (layout.slots.length > 0) shapes.push({ name: 'l0.emb', shape: [layout.slots.length * layout.phoneCount, GH] });
       if (layout.dense.length > 0) shapes.push({ name: 'l0.w_dense', shape: [layout.dense.length, GH] });
     } else {
       shapes.push({ name: `l${l}.w_in`, shape: [spec.hidden, GH] });

@@ -59,9 +59,10 @@ export class ReferenceNetwork {
       if (l === 0) {
         ax = tf.matMul(this.windows(batch), w('l0.w_win') as Tensor2D);
         const S = layout.slots.length;
-        const ids = tf.tensor1d(batch.ids, 'int32');
-        const gathered = tf.gather(w('l0.emb'), ids).reshape([R, S, GH]).sum(1) as Tensor2D;
-        ax = ax.add(gathered);
+        if (S > 0) {
+          const ids = tf.tensor1d(batch.ids, 'int32');
+          ax = ax.add(tf.gather(w('l0.emb'), ids).reshape([R, S, GH]).sum(1) as Tensor2D);
+        }
         if (layout.dense.length > 0) {
           ax = ax.add(tf.matMul(tf.tensor2d(batch.dense, [R, layout.dense.length]), w('l0.w_dense') as Tensor2D));
         }

@@ -3,8 +3,9 @@ import type { UtteranceRef } from '../data/corpus/corpus-types.js';
 import type { Engine } from '../engine/engine.js';
 import type { EngineEvent } from '../engine/engine-events.js';
 import type { GuardCounts } from '../engine/generator.js';
-import { preparePlan, type PreparedPlan } from '../engine/prepare-plan.js';
+import { preparePlan, type Condition, type PreparedPlan } from '../engine/prepare-plan.js';
 import { fidelity, type FidelityReport } from '../metrics/fidelity.js';
+import { pitchFidelity, type PitchReport } from '../metrics/pitch-fidelity.js';
 
 export interface EvaluationSettings {
   /** K seed samples (default: the model's k, as the 2014 experiment). */
@@ -18,6 +19,10 @@ export interface EvaluationSettings {
    */
   teacherForcedTemperature?: number;
   prosodyOf?: (samples: Float32Array, sampleRateHz: number) => import('../data/features/phone-track.js').ProsodyTrack;
+  /** Acoustic models: frame features from the phones (frame network) or measured on the recording. */
+  condition?: Condition;
+  /** Voiced sharpening slope of free-running sampling (default: the model's). */
+  voicedSharpening?: number;
 }
 
 export interface SignalRun {
@@ -32,6 +37,8 @@ export interface UtteranceEvaluation {
   seedSamples: number;
   teacherForced: FidelityReport;
   freeRunning: FidelityReport;
+  /** Pitch figures of the free-running output (METRICS.md). */
+  freeRunningPitch: PitchReport;
   truth: Float32Array;
   teacherForcedSignal: Float32Array;
   freeRunningSignal: Float32Array;
@@ -65,13 +72,19 @@ export async function evaluateUtterance(engine: Engine, ref: UtteranceRef, setti
     wavPath: ref.audioPath,
     seedSamples,
     ...(settings.prosodyOf ? { prosodyOf: settings.prosodyOf } : {}),
+    ...(settings.condition ? { condition: settings.condition } : {}),
   });
   const truth = plan.truth as Float32Array;
   const rate = manifest.spec.sampleRateHz;
   const base = { rngSeed: settings.rngSeed, mode: 'chunk' as const };
   const tfTemperature = settings.teacherForcedTemperature ?? 0;
   const tf = await runToEnd(engine, plan, { ...base, teacherForced: true, ...(tfTemperature !== undefined ? { temperature: tfTemperature } : {}) });
-  const fr = await runToEnd(engine, plan, { ...base, teacherForced: false, ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) });
+  const fr = await runToEnd(engine, plan, {
+    ...base,
+    teacherForced: false,
+    ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}),
+    ...(settings.voicedSharpening !== undefined ? { voicedSharpening: settings.voicedSharpening } : {}),
+  });
   const report = (signal: SignalRun, mode: FidelityReport['mode']): FidelityReport =>
     fidelity({ truth, generated: signal.samples, seedSamples, segments: plan.segments, mode, nonfinite: signal.guard.nonfinite, clipped: signal.guard.clipped, sampleRateHz: rate });
   return {
@@ -80,6 +93,7 @@ export async function evaluateUtterance(engine: Engine, ref: UtteranceRef, setti
     seedSamples,
     teacherForced: report(tf, 'teacher-forced'),
     freeRunning: report(fr, 'free-running'),
+    freeRunningPitch: pitchFidelity(truth, fr.samples, seedSamples, rate),
     truth,
     teacherForcedSignal: tf.samples,
     freeRunningSignal: fr.samples,

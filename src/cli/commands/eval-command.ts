@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { FidelityReport } from '../../metrics/fidelity.js';
+import type { PitchReport } from '../../metrics/pitch-fidelity.js';
 import type { CliContext } from '../cli-context.js';
 import { parseChoice, parseNumberOption } from '../cli-errors.js';
 
@@ -15,17 +16,36 @@ interface EvalFlags {
   tfTemperature?: string;
   report?: string;
   json?: boolean;
+  condition?: string;
+  sharpening?: string;
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
 const num = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
 
-/** One line per utterance: the headline figures of both modes. */
-export function evaluationTable(rows: ReadonlyArray<{ id: string; teacherForced: FidelityReport; freeRunning: FidelityReport }>): string {
-  const header = `${pad('utterance', 16)} ${['tf snr', 'tf seg_snr', 'tf mel', 'fr mel', 'fr lsd', 'fr level', 'fr snr', 'fr horizon', 'nf/clip'].map((h) => h.padStart(10)).join(' ')}`;
-  const line = (id: string, tf: FidelityReport, fr: FidelityReport): string =>
-    `${pad(id, 16)} ${[num(tf.snr_db), num(tf.seg_snr_db), num(tf.mel_dist_db), num(fr.mel_dist_db), num(fr.lsd_db), num(fr.level_err_db), num(fr.snr_db), String(Math.round(fr.drift_horizon)), `${fr.nonfinite}/${fr.clipped}`].map((c) => c.padStart(10)).join(' ')}`;
-  return [header, ...rows.map((r) => line(r.id, r.teacherForced, r.freeRunning))].join('\n');
+export interface EvaluationRow {
+  id: string;
+  teacherForced: FidelityReport;
+  freeRunning: FidelityReport;
+  /** Free-running pitch figures (absent in reports made before they existed). */
+  freeRunningPitch?: PitchReport;
+}
+
+/** One line per utterance: the headline figures of both modes, and the free-running pitch figures. */
+export function evaluationTable(rows: readonly EvaluationRow[]): string {
+  const header = `${pad('utterance', 16)} ${['tf snr', 'tf seg_snr', 'tf mel', 'fr mel', 'fr lsd', 'fr level', 'fr snr', 'fr horizon', 'nf/clip', 'fr f0 rmse', 'fr f0 corr', 'fr vuv %'].map((h) => h.padStart(10)).join(' ')}`;
+  const line = ({ id, teacherForced: tf, freeRunning: fr, freeRunningPitch: p }: EvaluationRow): string =>
+    `${pad(id, 16)} ${[num(tf.snr_db), num(tf.seg_snr_db), num(tf.mel_dist_db), num(fr.mel_dist_db), num(fr.lsd_db), num(fr.level_err_db), num(fr.snr_db), String(Math.round(fr.drift_horizon)), `${fr.nonfinite}/${fr.clipped}`, num(p?.f0_rmse_hz ?? Number.NaN), num(p?.f0_corr ?? Number.NaN), num(p?.vuv_error_pct ?? Number.NaN)].map((c) => c.padStart(10)).join(' ')}`;
+  return [header, ...rows.map(line)].join('\n');
+}
+
+/** Mean of each pitch figure over utterances (NaN entries left out). */
+export function averagePitch(reports: readonly PitchReport[]): PitchReport {
+  const mean = (key: keyof PitchReport): number => {
+    const values = reports.map((r) => r[key]).filter((v) => Number.isFinite(v));
+    return values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : Number.NaN;
+  };
+  return { f0_rmse_hz: mean('f0_rmse_hz'), f0_corr: mean('f0_corr'), vuv_error_pct: mean('vuv_error_pct'), frames: reports.reduce((n, r) => n + r.frames, 0), bothVoiced: reports.reduce((n, r) => n + r.bothVoiced, 0) };
 }
 
 /** `synth eval MODEL_DIR --data DIR`. */
@@ -43,7 +63,11 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--tf-temperature <t>', 'sample the teacher-forced run at this temperature (default: the expected value, the model\'s point prediction)')
     .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
     .option('--json', 'print JSON instead of the table')
+    .option('--condition <c>', 'vocoder bundles: phones (frame features predicted from the labels; default) | recording (measured on each recording)')
+    .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of free-running sampling (0 = off; default: the model\'s, else 1.5)')
     .action(async (modelDir: string, flags: EvalFlags) => {
+      const sharpening = parseNumberOption('--sharpening', flags.sharpening, { min: 0, max: 10 });
+      const condition = parseChoice('--condition', flags.condition, ['phones', 'recording'] as const);
       const split = parseChoice('--split', flags.split, ['dev', 'train', 'all'] as const) ?? 'dev';
       const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true });
       const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { min: 0, integer: true }) ?? 1;
@@ -72,6 +96,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           ...(temperature !== undefined ? { temperature } : {}),
           ...(tfTemperature !== undefined ? { teacherForcedTemperature: tfTemperature } : {}),
           ...(prosody ? { prosodyOf: prosody.extract } : {}),
+          ...(condition ? { condition } : {}),
+          ...(sharpening !== undefined ? { voicedSharpening: sharpening } : {}),
         };
         const results = [];
         for (const ref of refs) {
@@ -79,9 +105,12 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           results.push(r);
           if (!flags.json) context.stderr.write(`  ${r.id}: tf snr ${num(r.teacherForced.snr_db)} dB, fr mel ${num(r.freeRunning.mel_dist_db)} dB\n`);
         }
-        const rows = results.map((r) => ({ id: r.id, teacherForced: r.teacherForced, freeRunning: r.freeRunning }));
-        const average = results.length > 0 ? { id: 'average', teacherForced: averageReports(results.map((r) => r.teacherForced)), freeRunning: averageReports(results.map((r) => r.freeRunning)) } : undefined;
-        const summary = { model: modelDir, data: flags.data, split: flags.utterances ? 'utterances' : split, settings: { rngSeed, seedSamples: seedSamples ?? manifest.spec.k, temperature: temperature ?? manifest.sampling.temperature ?? null, tfTemperature: tfTemperature ?? null }, utterances: rows, average };
+        const rows: EvaluationRow[] = results.map((r) => ({ id: r.id, teacherForced: r.teacherForced, freeRunning: r.freeRunning, freeRunningPitch: r.freeRunningPitch }));
+        const average: EvaluationRow | undefined =
+          results.length > 0
+            ? { id: 'average', teacherForced: averageReports(results.map((r) => r.teacherForced)), freeRunning: averageReports(results.map((r) => r.freeRunning)), freeRunningPitch: averagePitch(results.map((r) => r.freeRunningPitch)) }
+            : undefined;
+        const summary = { model: modelDir, data: flags.data, split: flags.utterances ? 'utterances' : split, settings: { rngSeed, seedSamples: seedSamples ?? manifest.spec.k, temperature: temperature ?? manifest.sampling.temperature ?? null, tfTemperature: tfTemperature ?? null, condition: condition ?? null }, utterances: rows, average };
         if (flags.report) {
           const { writeUtteranceFiles, writeHtmlReport, writeJson, figuresTable, mediaHtml } = await import('../../report/report-writer.js');
           const sections = [{ heading: 'average', html: average ? figuresTable([['average', average.teacherForced], ['average', average.freeRunning]]) : '' }];

@@ -84,7 +84,7 @@ export function registerExperimentCommand(program: Command, context: CliContext)
         { heading: 'training', html: preHtml(`${t.steps} steps, ${formatDuration(t.seconds)} (${t.seconds.toFixed(1)} s), ${Math.round(t.trainSamplesPerSecond)} samples/s on ${t.backend} (${t.kernel} kernel); final train loss ${t.finalTrainLoss}`) },
         { heading: 'signals and figures', html: mediaHtml('', files) },
       ]);
-      context.stdout.write(`${evaluationTable([{ id: evaluation.id, teacherForced: evaluation.teacherForced, freeRunning: evaluation.freeRunning }])}\n`);
+      context.stdout.write(`${evaluationTable([{ id: evaluation.id, teacherForced: evaluation.teacherForced, freeRunning: evaluation.freeRunning, freeRunningPitch: evaluation.freeRunningPitch }])}\n`);
       context.stderr.write(`report: ${join(out, 'report.html')} (training ${formatDuration(t.seconds)})\n`);
     } finally {
       await engine.dispose();

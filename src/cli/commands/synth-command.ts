@@ -32,6 +32,8 @@ export interface SynthFlags {
   phoneSet?: string;
   phoneMap?: string;
   channel?: string;
+  condition?: string;
+  sharpening?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -58,7 +60,9 @@ export function addSynthOptions(command: Command): Command {
     .option('--tier <name>', 'TextGrid tier with the phones')
     .option('--phone-set <name>', 'the phone set of the labels, if not the model\'s: timit61 | timit39 | radio')
     .option('--phone-map <file>', 'JSON map from label symbols to the model\'s')
-    .option('--channel <n>', 'channel of a multi-channel recording (1-based)');
+    .option('--channel <n>', 'channel of a multi-channel recording (1-based)')
+    .option('--condition <c>', 'vocoder bundles: phones (the frame network predicts pitch, voicing and spectrum from the labels; default) | recording (measured on --wav: copy synthesis)')
+    .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of the sampling (0 = off; default 1.5, LPCNet\'s)');
 }
 
 interface MetricsTarget {
@@ -90,6 +94,8 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   const phoneSet = parseChoice('--phone-set', flags.phoneSet, ['timit61', 'timit39', 'radio'] as const);
   const channel = parseNumberOption('--channel', flags.channel, { min: 1, max: 64, integer: true });
   const metrics = parseMetrics(flags.metrics);
+  const condition = parseChoice('--condition', flags.condition, ['phones', 'recording'] as const);
+  const sharpening = parseNumberOption('--sharpening', flags.sharpening, { min: 0, max: 10 });
   const outs = flags.out ?? [];
   if (outs.filter((o) => o === '-').length > 1) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--out', message: '"-" (stdout) is given more than once' });
   if (format && !outs.includes('-')) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--format', message: '--format sets the raw PCM format of --out -, and no --out - was given' });
@@ -117,6 +123,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
       ...(flags.phoneMap ? { phoneMapPath: flags.phoneMap } : {}),
       ...(channel !== undefined ? { channel } : {}),
       ...(prosody ? { prosodyOf: prosody.extract } : {}),
+      ...(condition ? { condition } : {}),
     });
     if (flags.teacherForced && !plan.truth) {
       throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--teacher-forced', message: 'teacher forcing feeds the recording back, and there is no recording', hint: 'give --wav FILE' });
@@ -151,7 +158,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     const { driftFrames } = await import('../../metrics/operators/drift-frames.js');
     const { latencyStats } = await import('../../metrics/operators/latency-stats.js');
     const { StreamingFidelity } = await import('../../metrics/streaming-fidelity.js');
-    const settings = engine.settings({ mode, streams, rngSeed, teacherForced: Boolean(flags.teacherForced), ...(chunk ? { chunkSamples: chunk } : {}), ...(temperature !== undefined ? { temperature } : {}) });
+    const settings = engine.settings({ mode, streams, rngSeed, teacherForced: Boolean(flags.teacherForced), ...(chunk ? { chunkSamples: chunk } : {}), ...(temperature !== undefined ? { temperature } : {}), ...(sharpening !== undefined ? { voicedSharpening: sharpening } : {}) });
     let underruns = 0;
     let run$ = engine.synthesize(plan, settings);
     if (flags.realtime) run$ = run$.pipe(paceRealtime({ sampleRateHz: rate, onUnderrun: () => underruns++ }));

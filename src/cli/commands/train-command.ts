@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-context.js';
 import { parseChoice, parseNumberOption } from '../cli-errors.js';
 import { formatDuration, formatRate, ProgressLine } from '../progress-line.js';
 import type { TrainingConfig } from '../../model/training/training-config.js';
+import { FEATURE_SET_NAMES } from '../../data/features/feature-layout.js';
 
 interface TrainFlags {
   data: string;
@@ -28,6 +29,7 @@ interface TrainFlags {
   weightDecay?: string;
   dropout?: string;
   inputNoise?: string;
+  signalNoise?: string;
   scheduledSampling?: string;
   preEmphasis?: string;
   patience?: string;
@@ -56,7 +58,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--layers <n>', '1 or 2')
     .option('--k <n>', 'previous samples in the input window')
     .option('--head <type>', 'mse (linear, the 2014 head) | mulaw (256-level softmax)')
-    .option('--features <set>', 'seed (one-hot phone) | rich (+ position, duration, neighbours) | prosody (+ F0, voicing from the recording) | prosody-energy (+ frame energy)')
+    .option('--features <set>', 'seed (one-hot phone) | rich (+ position, duration, neighbours) | prosody (+ F0, voicing from the recording) | prosody-energy (+ frame energy) | acoustic (a vocoder: frame features, linear prediction and pitch taps) | acoustic-taps | acoustic-plain')
     .option('--phone-set <name>', 'timit61 | timit39 | radio (labels are mapped onto it)')
     .option('--epochs <n>', 'passes over the training data')
     .option('--batch <n>', 'B: streams trained in parallel')
@@ -68,6 +70,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--weight-decay <l2>', 'L2 weight decay on weight matrices')
     .option('--dropout <p>', 'dropout on the top layer output')
     .option('--input-noise <std>', 'Gaussian noise on input samples, in units of the signal RMS')
+    .option('--signal-noise <levels>', 'acoustic models: noise in the signal the network reads (window, prediction, pitch taps), std in mu-law levels; the target is the clean sample (LPCNet\'s noise injection)')
     .option('--scheduled-sampling <p>', 'probability of feeding the model its own prediction (parallel scheduled sampling)')
     .option('--pre-emphasis <a>', 'model s[n] - a s[n-1] (LPCNet uses 0.85); the engine de-emphasizes (default 0: off)')
     .option('--patience <evals>', 'early stopping: evaluations without dev improvement (0 = off)')
@@ -100,7 +103,7 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('layers', n('--layers', flags.layers, { min: 1, max: 2, integer: true }));
   set('k', n('--k', flags.k, { min: 1, max: 4096, integer: true }));
   set('head', parseChoice('--head', flags.head, ['mse', 'mulaw'] as const));
-  set('featureSet', parseChoice('--features', flags.features, ['seed', 'rich', 'prosody', 'prosody-energy'] as const));
+  set('featureSet', parseChoice('--features', flags.features, FEATURE_SET_NAMES));
   set('phoneSet', parseChoice('--phone-set', flags.phoneSet, ['timit61', 'timit39', 'radio'] as const));
   set('epochs', n('--epochs', flags.epochs, { min: 1, max: 100000, integer: true }));
   set('batch', n('--batch', flags.batch, { min: 1, max: 4096, integer: true }));
@@ -112,6 +115,7 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('weightDecay', n('--weight-decay', flags.weightDecay, { min: 0, max: 0.999 }));
   set('dropout', n('--dropout', flags.dropout, { min: 0, max: 0.95 }));
   set('inputNoise', n('--input-noise', flags.inputNoise, { min: 0, max: 10 }));
+  set('signalNoise', n('--signal-noise', flags.signalNoise, { min: 0, max: 16 }));
   set('scheduledSampling', n('--scheduled-sampling', flags.scheduledSampling, { min: 0, max: 1 }));
   set('preEmphasis', n('--pre-emphasis', flags.preEmphasis, { min: 0, max: 0.99 }));
   set('patience', n('--patience', flags.patience, { min: 0, integer: true }));

@@ -1,4 +1,5 @@
-import type { FeatureLayout } from './feature-layout.js';
+import { ACOUSTIC_FEATURE_NAMES, ACOUSTIC_INPUT_MEAN, ACOUSTIC_INPUT_SCALE } from './acoustic-frames.js';
+import { frameDense, isAcoustic, type FeatureLayout } from './feature-layout.js';
 import { DURATION_SCALE_PER_SECOND } from './feature-layout.js';
 import type { PhoneTrack } from './phone-track.js';
 
@@ -10,6 +11,9 @@ import type { PhoneTrack } from './phone-track.js';
 export class ConditioningWriter {
   private segment = 0;
   private readonly silenceId: number;
+  /** Per dense feature: its column in the track's acoustic frames, or -1. */
+  private readonly acousticColumn: Int32Array;
+  private readonly frameDenseCount: number;
 
   constructor(
     private readonly track: PhoneTrack,
@@ -17,6 +21,8 @@ export class ConditioningWriter {
     silenceId: number,
   ) {
     this.silenceId = silenceId;
+    this.frameDenseCount = frameDense(layout).length;
+    this.acousticColumn = Int32Array.from(layout.dense, (d) => (isAcoustic(layout.featureSet) ? ACOUSTIC_FEATURE_NAMES.indexOf(d) : -1));
   }
 
   reset(): void {
@@ -68,12 +74,20 @@ export class ConditioningWriter {
     if (dense) {
       const start = inside ? (track.starts[s] as number) : 0;
       const end = inside ? (track.ends[s] as number) : 0;
+      const frames = track.frames;
       for (let d = 0; d < layout.dense.length; d++) {
         const kind = layout.dense[d];
+        const column = this.acousticColumn[d] as number;
         let v = 0;
-        if (kind === 'position') v = inside ? (sample - start) / (end - start) : 0;
+        if (column >= 0) {
+          // Acoustic frames hold each value over their hop; outside them they read as the mean (0).
+          const frame = frames && sample >= 0 ? Math.floor(sample / frames.hopSamples) : -1;
+          if (frames && frame >= 0 && frame < frames.count) {
+            v = ((frames.values[frame * frames.width + column] as number) - (ACOUSTIC_INPUT_MEAN[column] as number)) / (ACOUSTIC_INPUT_SCALE[column] as number);
+          }
+        } else if (kind === 'position') v = inside ? (sample - start) / (end - start) : 0;
         else if (kind === 'duration') v = inside ? ((end - start) / track.sampleRateHz) * DURATION_SCALE_PER_SECOND : 0;
-        else if (track.prosody) {
+        else if (track.prosody && (kind === 'log_f0' || kind === 'voicing' || kind === 'log_energy')) {
           const p = track.prosody;
           const frame = Math.min(p.voicing.length - 1, Math.max(0, Math.round(sample / p.hopSamples)));
           const values = kind === 'log_f0' ? p.logF0 : kind === 'voicing' ? p.voicing : p.logEnergy;
@@ -84,16 +98,20 @@ export class ConditioningWriter {
     }
   }
 
-  /** Dense one-hot form (the ONNX input) of `count` samples from `start`, rows of featureWidth. */
+  /**
+   * Dense one-hot form (the ONNX input) of `count` samples from `start`, rows of featureWidth: the signal
+   * features (last in the layout) are computed inside the sample loop and are not part of a row.
+   */
   writeDenseRows(start: number, count: number, out: Float32Array, rowStride: number, scratchIds: Int32Array, scratchDense: Float32Array): void {
     const { layout } = this;
     const oneHot = layout.slots.length * layout.phoneCount;
+    const frameDenseCount = this.frameDenseCount;
     for (let i = 0; i < count; i++) {
       const row = i * rowStride;
       out.fill(0, row, row + oneHot);
       this.write(start + i, scratchIds, 0, scratchDense, 0);
       for (let slot = 0; slot < layout.slots.length; slot++) out[row + (scratchIds[slot] as number)] = 1;
-      for (let d = 0; d < layout.dense.length; d++) out[row + oneHot + d] = scratchDense[d] as number;
+      for (let d = 0; d < frameDenseCount; d++) out[row + oneHot + d] = scratchDense[d] as number;
     }
   }
 }

@@ -1,4 +1,5 @@
 import type { PhoneSegment } from '../labels/label-types.js';
+import type { AcousticFrames, ExcitationFrames } from './acoustic-frames.js';
 import type { PhoneSet } from '../phones/phone-sets.js';
 
 /** Per-frame pitch features of an utterance (frames every `hopSamples`, centred at i * hopSamples). */
@@ -20,6 +21,9 @@ export interface PhoneTrack {
   ends: Int32Array;
   ids: Int32Array;
   prosody?: ProsodyTrack;
+  /** Acoustic frame features (measured or predicted) and what the sample loop derives from them. */
+  frames?: AcousticFrames;
+  excitation?: ExcitationFrames;
 }
 
 /** Build a track from segments already in `set`'s symbols (see mapPhonesToSet). */

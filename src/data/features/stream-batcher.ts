@@ -1,7 +1,8 @@
-import type { Rng } from '../../core/rng.js';
-import { mulawEncode } from '../../dsp/mulaw.js';
+import { Rng } from '../../core/rng.js';
+import { MULAW_LEVELS, mulawCompress, mulawEncode, mulawExpand } from '../../dsp/mulaw.js';
 import { ConditioningWriter } from './conditioning-writer.js';
-import type { FeatureLayout } from './feature-layout.js';
+import { predictsExcitation, SIGNAL_FEATURES, type FeatureLayout } from './feature-layout.js';
+import { frameOfSample, linearPrediction, PITCH_TAP_OFFSETS, pitchTap } from './signal-inputs.js';
 import type { PhoneTrack } from './phone-track.js';
 
 /** An utterance ready for training: raw samples in [-1, 1) and its phone track in the model's set. */
@@ -30,7 +31,7 @@ export interface TrainingBatch {
   dense: Float32Array;
   /** [T*B] normalized target sample (mse head). */
   target: Float32Array;
-  /** [T*B] mu-law level of the target sample (mulaw head). */
+  /** [T*B] mu-law level of the target sample, or of its excitation x[t] - p[t] (mulaw head). */
   level: Int32Array;
   /** [T*B] 1 for a real target sample, 0 for padding. */
   mask: Float32Array;
@@ -65,6 +66,15 @@ export interface StreamBatcherOptions {
   silenceId: number;
   /** Standard deviation of Gaussian noise added to the input samples (normalized units); 0 = none. */
   inputNoise?: number;
+  /**
+   * Noise in the signal the network reads (LPCNet's noise injection), as a standard deviation in mu-law
+   * levels, so it scales with the signal as sampling errors do. The window, the prediction and the taps are
+   * all read from the noisy signal, and the excitation target is the clean sample minus the noisy
+   * prediction: the network learns to pull a drifting signal back. Drawn afresh each epoch (prepareEpoch).
+   */
+  signalNoiseLevels?: number;
+  /** Seed of the signal noise (with the epoch and the utterance index). */
+  noiseSeed?: number;
 }
 
 /**
@@ -76,6 +86,12 @@ export interface StreamBatcherOptions {
 export class StreamBatcher {
   private readonly writers: ConditioningWriter[];
   private readonly levels: Uint8Array[];
+  /** What the network reads of each utterance: the samples, or a noisy copy (signal noise). */
+  private inputs: Float32Array[];
+  /** Columns of the signal features in the dense rows (-1: not in the layout): prediction, then the taps. */
+  private readonly predictionColumn: number;
+  private readonly tapColumns: number[];
+  private readonly excitationTarget: boolean;
   private pieces: Piece[] = [];
   private streamStart: number[] = [];
   private streamEnd: number[] = [];
@@ -90,13 +106,33 @@ export class StreamBatcher {
   ) {
     if (sequences.length === 0) throw new RangeError('no training sequences');
     this.writers = sequences.map((s) => new ConditioningWriter(s.track, layout, options.silenceId));
+    this.predictionColumn = layout.dense.indexOf('lpc_prediction');
+    this.tapColumns = SIGNAL_FEATURES.slice(1).map((name) => layout.dense.indexOf(name));
+    this.excitationTarget = predictsExcitation(layout);
+    const needsExcitation = this.predictionColumn >= 0 || this.tapColumns.some((c) => c >= 0);
+    const missing = needsExcitation ? sequences.find((s) => !s.track.excitation) : undefined;
+    if (missing) throw new RangeError(`sequence ${missing.id} has no excitation frames, which feature set ${layout.featureSet} needs`);
     this.levels = sequences.map((s) => {
       const out = new Uint8Array(s.samples.length);
       for (let i = 0; i < s.samples.length; i++) out[i] = mulawEncode(s.samples[i] as number);
       return out;
     });
+    this.inputs = sequences.map((s) => s.samples);
     this.totalRealSamples = sequences.reduce((n, s) => n + s.samples.length, 0);
     this.setOrder(sequences.map((_, i) => i));
+  }
+
+  /** Draw this epoch's signal noise (a no-op without it); the same epoch always gets the same noise. */
+  prepareEpoch(epoch: number): void {
+    const levels = this.options.signalNoiseLevels ?? 0;
+    if (levels <= 0) return;
+    const step = (2 * levels) / (MULAW_LEVELS - 1);
+    this.inputs = this.sequences.map((s, i) => {
+      const rng = new Rng((this.options.noiseSeed ?? 0) * 1000003 + epoch * 7919 + i);
+      const out = new Float32Array(s.samples.length);
+      for (let t = 0; t < out.length; t++) out[t] = mulawExpand(mulawCompress(s.samples[t] as number) + step * rng.normal());
+      return out;
+    });
   }
 
   /** Windows per epoch. */
@@ -155,8 +191,9 @@ export class StreamBatcher {
         const p = this.pieces[piece] as Piece;
         const isReal = q >= p.realStart && q < p.realEnd;
         const seq = this.sequences[p.sequence] as TrainingSequence;
+        const input = this.inputs[p.sequence] as Float32Array;
         const local = q - p.realStart;
-        let value = isReal ? (seq.samples[local] as number) / inputScale : 0;
+        let value = isReal ? (input[local] as number) / inputScale : 0;
         if (noise > 0 && noiseRng) value += noise * noiseRng.normal();
         out.source[b * span + j] = value;
         if (j < k) continue;
@@ -168,9 +205,26 @@ export class StreamBatcher {
         out.target[row] = isReal ? (seq.samples[local] as number) / inputScale : 0;
         out.level[row] = isReal ? ((this.levels[p.sequence] as Uint8Array)[local] as number) : 128;
         (this.writers[p.sequence] as ConditioningWriter).write(isReal ? local : -1, out.ids, row * S, out.dense, row * D);
+        if (isReal && seq.track.excitation) this.writeSignalInputs(seq, input, local, out, row, row * D);
       }
     }
     out.realCount = real;
+  }
+
+  /** The loop's own inputs at sample `t` of `seq` (normalized), and the excitation's level as the target. */
+  private writeSignalInputs(seq: TrainingSequence, x: Float32Array, t: number, out: TrainingBatch, row: number, at: number): void {
+    const excitation = seq.track.excitation as NonNullable<TrainingSequence['track']['excitation']>;
+    const frame = frameOfSample(t, excitation.hopSamples, excitation.lag.length);
+    const scale = this.options.inputScale;
+    if (this.predictionColumn >= 0 || this.excitationTarget) {
+      const p = linearPrediction(x, t, excitation, frame);
+      if (this.predictionColumn >= 0) out.dense[at + this.predictionColumn] = p / scale;
+      if (this.excitationTarget) out.level[row] = mulawEncode((seq.samples[t] as number) - p);
+    }
+    const lag = excitation.lag[frame] as number;
+    this.tapColumns.forEach((column, i) => {
+      if (column >= 0) out.dense[at + column] = pitchTap(x, t, lag, PITCH_TAP_OFFSETS[i] as number) / scale;
+    });
   }
 
   private pieceAt(q: number): number {

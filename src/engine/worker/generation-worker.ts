@@ -1,8 +1,12 @@
 import { parentPort } from 'node:worker_threads';
-import { isSynthError } from '../../core/errors.js';
+import { isSynthError, MismatchError } from '../../core/errors.js';
 import { Generator } from '../generator.js';
+import { PHONE_SETS } from '../../data/phones/phone-sets.js';
+import { FrameFiller } from '../frame-filler.js';
+import type { GenerationPlan } from '../generation-plan.js';
+import { OrtFrameNetwork } from '../ort-frame-network.js';
 import { OrtModelSessions } from '../ort-model-sessions.js';
-import type { FromWorker, SerializedError, ToWorker } from './worker-messages.js';
+import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './worker-messages.js';
 
 /**
  * The generation worker: onnxruntime's run() blocks its thread for the whole call, so it runs here. It
@@ -13,6 +17,7 @@ const port = parentPort;
 if (!port) throw new Error('generation-worker must run in a worker thread');
 
 let sessions: OrtModelSessions | undefined;
+let frameNetwork: { session: OrtFrameNetwork; info: FrameNetworkInfo } | undefined;
 let active: { runId: number; generator: Generator; credits: number; stopped: boolean; running: boolean } | undefined;
 
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
@@ -23,6 +28,14 @@ function serialize(error: unknown): SerializedError {
   }
   const e = error instanceof Error ? error : new Error(String(error));
   return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+/** The frame network's filler for a plan whose frames it predicts. */
+function frameFillerFor(plan: GenerationPlan): FrameFiller {
+  const { track } = plan;
+  if (!frameNetwork) throw new MismatchError({ code: 'E_NO_FRAME_NETWORK', message: 'the plan wants predicted frames and the loaded bundle has no frame network' });
+  if (!track.frames || !track.excitation) throw new RangeError('a plan with predicted frames needs its frame arrays allocated (preparePlan does this)');
+  return new FrameFiller(frameNetwork.session, { ...track, frames: track.frames, excitation: track.excitation }, PHONE_SETS[frameNetwork.info.phoneSet], frameNetwork.info.contextFrames);
 }
 
 async function pump(): Promise<void> {
@@ -58,13 +71,15 @@ port.on('message', (message: ToWorker) => {
       switch (message.type) {
         case 'load': {
           const began = performance.now();
-          sessions = await OrtModelSessions.create(message.stepBytes, message.chunkBytes, message.spec, message.featureWidth, { intraOpThreads: message.intraOpThreads });
+          sessions = await OrtModelSessions.create(message.stepBytes, message.chunkBytes, message.spec, message.featureWidth, { intraOpThreads: message.intraOpThreads, ...(message.signal ? { signal: message.signal } : {}) });
+          if (message.frame) frameNetwork = { session: await OrtFrameNetwork.create(message.frame.bytes, message.frame.inputWidth), info: message.frame };
           post({ type: 'loaded', loadMs: performance.now() - began });
           break;
         }
         case 'start': {
           if (!sessions) throw new Error('the worker has no model loaded');
-          active = { runId: message.runId, generator: new Generator(sessions, message.model, message.plan, message.settings), credits: message.credits, stopped: false, running: false };
+          const frames = message.plan.framesFromNetwork ? frameFillerFor(message.plan) : undefined;
+          active = { runId: message.runId, generator: new Generator(sessions, message.model, message.plan, message.settings, frames), credits: message.credits, stopped: false, running: false };
           await pump();
           break;
         }
@@ -83,7 +98,9 @@ port.on('message', (message: ToWorker) => {
         case 'dispose':
           active = undefined;
           await sessions?.dispose();
+          await frameNetwork?.session.dispose();
           sessions = undefined;
+          frameNetwork = undefined;
           post({ type: 'disposed' });
           break;
       }

@@ -1,9 +1,17 @@
 import type { GenerationPlan, GenerationSettings, GeneratorModel } from '../generation-plan.js';
 import type { GuardCounts } from '../generator.js';
 
+/** The frame network a worker loads beside the sample network. */
+export interface FrameNetworkInfo {
+  bytes: Uint8Array;
+  inputWidth: number;
+  contextFrames: number;
+  phoneSet: import('../../data/phones/phone-sets.js').PhoneSetName;
+}
+
 /** Messages from the main thread to the generation worker. */
 export type ToWorker =
-  | { type: 'load'; stepBytes: Uint8Array; chunkBytes: Uint8Array; spec: import('../../core/manifest.js').ManifestSpec; featureWidth: number; intraOpThreads: number }
+  | { type: 'load'; stepBytes: Uint8Array; chunkBytes: Uint8Array; spec: import('../../core/manifest.js').ManifestSpec; featureWidth: number; intraOpThreads: number; signal?: import('../ort-model-sessions.js').SignalGraphInputs; frame?: FrameNetworkInfo }
   | { type: 'start'; runId: number; model: GeneratorModel; plan: GenerationPlan; settings: GenerationSettings; credits: number }
   | { type: 'credit'; runId: number; count: number }
   | { type: 'stop'; runId: number }

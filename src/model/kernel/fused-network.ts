@@ -186,7 +186,7 @@ export class FusedNetwork {
         k.buildWindows(buf['source'] as number, buf['windows'] as number, T, B, shape.k);
         k.gemm(buf['windows'] as number, this.param('l0.w_win'), layer.ax, R, shape.k, GH, false);
         if (layout.dense.length > 0) k.gemm(buf['dense'] as number, this.param('l0.w_dense'), layer.ax, R, layout.dense.length, GH, true);
-        k.gatherAdd(layer.ax, this.param('l0.emb'), buf['ids'] as number, R, layout.slots.length, GH);
+        if (layout.slots.length > 0) k.gatherAdd(layer.ax, this.param('l0.emb'), buf['ids'] as number, R, layout.slots.length, GH);
       } else {
         const below = this.layers[l - 1] as LayerBuffers;
         k.gemm(below.states + B * H * 4, this.param(`l${l}.w_in`), layer.ax, R, H, GH, false);
@@ -287,9 +287,11 @@ export class FusedNetwork {
       } else {
         k.gemmAtB(buf['windows'] as number, layer.dax, this.grad('l0.w_win'), R, shape.k, GH, false);
         if (layout.dense.length > 0) k.gemmAtB(buf['dense'] as number, layer.dax, this.grad('l0.w_dense'), R, layout.dense.length, GH, false);
-        const emb = this.params.get('l0.emb') as { grad: number; size: number };
-        k.fill(emb.grad, emb.size, 0);
-        k.scatterAdd(emb.grad, layer.dax, buf['ids'] as number, R, layout.slots.length, GH);
+        const emb = this.params.get('l0.emb');
+        if (emb) {
+          k.fill(emb.grad, emb.size, 0);
+          k.scatterAdd(emb.grad, layer.dax, buf['ids'] as number, R, layout.slots.length, GH);
+        }
       }
     }
     return result;

@@ -5,7 +5,7 @@ import { Rng } from '../../core/rng.js';
 import type { ModelManifest } from '../../core/manifest.js';
 import { scanCorpus, selectUtterances } from '../../data/corpus/scan-corpus.js';
 import { splitByName } from '../../data/corpus/split-corpus.js';
-import { featureLayout, usesRecording } from '../../data/features/feature-layout.js';
+import { featureLayout, isAcoustic, usesRecording } from '../../data/features/feature-layout.js';
 import type { ProsodyTrack } from '../../data/features/phone-track.js';
 import { allocateBatch, StreamBatcher } from '../../data/features/stream-batcher.js';
 import { PHONE_SETS } from '../../data/phones/phone-sets.js';
@@ -155,6 +155,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
     phoneSet,
     onBad: config.onBadUtterance,
     preEmphasis: config.preEmphasis,
+    acoustic: isAcoustic(spec.featureSet),
     ...(options.prosodyOf ? { prosodyOf: options.prosodyOf } : {}),
   };
   const trainData = await loadSequences(split.train, loadOptions);
@@ -181,7 +182,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   let weights: Weights = initWeights(spec, layout, initRng);
   const shape = { batch: config.batch, steps: config.steps, k: spec.k };
   const silenceId = phoneSet.phones.indexOf(phoneSet.silence);
-  const batcher = new StreamBatcher(trainData.sequences, layout, shape, { inputScale, silenceId, inputNoise: config.inputNoise });
+  const batcher = new StreamBatcher(trainData.sequences, layout, shape, { inputScale, silenceId, inputNoise: config.inputNoise, signalNoiseLevels: config.signalNoise ?? 0, noiseSeed: config.seed });
   const devBatcher = devData.sequences.length > 0 ? new StreamBatcher(devData.sequences, layout, shape, { inputScale, silenceId }) : undefined;
   const stepsPerEpoch = batcher.stepsPerEpoch;
   const totalSteps = stepsPerEpoch * config.epochs;
@@ -316,6 +317,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   options.signal?.addEventListener('abort', onAbort);
   try {
     outer: while (epoch < config.epochs) {
+      batcher.prepareEpoch(epoch);
       if (stepInEpoch === 0) {
         batcher.shuffle(rngs.order);
         fused?.resetState();

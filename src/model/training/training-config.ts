@@ -1,4 +1,5 @@
 import { UsageError } from '../../core/errors.js';
+import { isAcoustic } from '../../data/features/feature-layout.js';
 import type { ModelSpec } from '../model-spec.js';
 
 export type LrSchedule = 'constant' | 'cosine';
@@ -23,6 +24,8 @@ export interface TrainingConfig extends Omit<ModelSpec, 'levels' | 'preEmphasis'
   dropout: number;
   /** Std of Gaussian noise on input samples, in units of the signal RMS. */
   inputNoise: number;
+  /** Acoustic models: noise in the signal the network reads, std in mu-law levels (LPCNet's noise injection). */
+  signalNoise: number;
   /** Probability that an input sample is the model's own teacher-forced prediction (parallel scheduled sampling). */
   scheduledSampling: number;
   /** Pre-emphasis coefficient of the modelled signal (0 = off). */
@@ -62,6 +65,7 @@ export const DEFAULT_TRAINING: Omit<TrainingConfig, 'data' | 'out'> = {
   weightDecay: 0,
   dropout: 0,
   inputNoise: 0,
+  signalNoise: 0,
   scheduledSampling: 0,
   preEmphasis: 0,
   patience: 0,
@@ -116,7 +120,10 @@ export function validateTrainingConfig(c: TrainingConfig): void {
   check(c.weightDecay >= 0 && c.weightDecay < 1, '--weight-decay', `got ${c.weightDecay}, allowed [0, 1)`);
   check(c.dropout >= 0 && c.dropout < 1, '--dropout', `got ${c.dropout}, allowed [0, 1)`);
   check(c.inputNoise >= 0 && c.inputNoise <= 10, '--input-noise', `got ${c.inputNoise}, allowed [0, 10]`);
+  check(c.signalNoise >= 0 && c.signalNoise <= 16, '--signal-noise', `got ${c.signalNoise}, allowed [0, 16] mu-law levels`);
   check(c.scheduledSampling >= 0 && c.scheduledSampling <= 1, '--scheduled-sampling', `got ${c.scheduledSampling}, allowed [0, 1]`);
+  // Scheduled sampling replaces window samples only; the pitch taps and the prediction would still read the recording.
+  check(c.scheduledSampling === 0 || !isAcoustic(c.featureSet), '--scheduled-sampling', `got ${c.scheduledSampling}; feature set ${c.featureSet} computes inputs from the signal itself, so only 0 is allowed`);
   check(c.devFraction >= 0 && c.devFraction < 1, '--dev-fraction', `got ${c.devFraction}, allowed [0, 1)`);
   check(Number.isInteger(c.patience) && c.patience >= 0, '--patience', `got ${c.patience}, allowed an integer >= 0`);
   check(Number.isInteger(c.checkpointEvery) && c.checkpointEvery >= 1, '--checkpoint-every', `got ${c.checkpointEvery}, allowed an integer >= 1`);

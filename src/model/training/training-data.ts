@@ -1,6 +1,7 @@
 import { TrainingError, isSynthError } from '../../core/errors.js';
 import type { UtteranceRef } from '../../data/corpus/corpus-types.js';
 import { loadUtterance } from '../../data/corpus/load-utterance.js';
+import { excitationFrames, measureAcousticFrames } from '../../data/features/acoustic-frames.js';
 import { buildPhoneTrack, type ProsodyTrack } from '../../data/features/phone-track.js';
 import type { TrainingSequence } from '../../data/features/stream-batcher.js';
 import { mapPhonesToSet } from '../../data/phones/phone-mapping.js';
@@ -22,6 +23,8 @@ export interface LoadSequencesOptions {
   preEmphasis?: number;
   /** Pitch features per utterance, when the feature set needs them. */
   prosodyOf?: (samples: Float32Array, sampleRateHz: number) => ProsodyTrack;
+  /** Measure the acoustic frame features (and their predictors and pitch lags): acoustic feature sets. */
+  acoustic?: boolean;
 }
 
 /**
@@ -44,7 +47,12 @@ export async function loadSequences(refs: readonly UtteranceRef[], options: Load
       const prosody = options.prosodyOf?.(utt.samples, utt.sampleRateHz);
       const a = options.preEmphasis ?? 0;
       const samples = a > 0 ? preEmphasize(utt.samples, a) : utt.samples;
-      sequences.push({ id: ref.id, samples, track: buildPhoneTrack(mapped.segments, options.phoneSet, utt.sampleRateHz, prosody) });
+      const track = buildPhoneTrack(mapped.segments, options.phoneSet, utt.sampleRateHz, prosody);
+      if (options.acoustic) {
+        track.frames = measureAcousticFrames(utt.samples, utt.sampleRateHz);
+        track.excitation = excitationFrames(track.frames, utt.sampleRateHz);
+      }
+      sequences.push({ id: ref.id, samples, track });
     } catch (error) {
       if (!isSynthError(error) || options.onBad === 'stop') throw error;
       skipped.push({ id: ref.id, reason: error.toLine() });
