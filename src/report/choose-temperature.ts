@@ -1,6 +1,7 @@
 import type { ProsodyTrack } from '../data/features/phone-track.js';
 import type { UtteranceRef } from '../data/corpus/corpus-types.js';
 import type { Engine } from '../engine/engine.js';
+import type { Condition } from '../engine/prepare-plan.js';
 import { evaluateUtterance } from './evaluate-utterance.js';
 
 /** The sampling temperatures tried by default. */
@@ -26,7 +27,7 @@ export interface TemperatureChoice {
 export async function chooseTemperature(
   engine: Engine,
   refs: readonly UtteranceRef[],
-  options: { rngSeed: number; candidates?: readonly number[]; prosodyOf?: (samples: Float32Array, sampleRateHz: number) => ProsodyTrack },
+  options: { rngSeed: number; candidates?: readonly number[]; prosodyOf?: (samples: Float32Array, sampleRateHz: number) => ProsodyTrack; condition?: Condition },
   onTrial?: (trial: TemperatureTrial) => void,
 ): Promise<TemperatureChoice> {
   const tried: TemperatureTrial[] = [];
@@ -34,7 +35,7 @@ export async function chooseTemperature(
     let mel = 0;
     let level = 0;
     for (const ref of refs) {
-      const r = await evaluateUtterance(engine, ref, { rngSeed: options.rngSeed, temperature, ...(options.prosodyOf ? { prosodyOf: options.prosodyOf } : {}) });
+      const r = await evaluateUtterance(engine, ref, { rngSeed: options.rngSeed, temperature, ...(options.prosodyOf ? { prosodyOf: options.prosodyOf } : {}), ...(options.condition ? { condition: options.condition } : {}) });
       mel += r.freeRunning.mel_dist_db / refs.length;
       level += r.freeRunning.level_err_db / refs.length;
     }

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeCorpusStats } from '../../src/data/corpus/corpus-stats.js';
 import { scanCorpus, selectUtterances } from '../../src/data/corpus/scan-corpus.js';
 import { splitByName } from '../../src/data/corpus/split-corpus.js';
+import { repairCorpus } from '../../src/data/corpus/repair-corpus.js';
+import { swapSampleBytes } from '../../src/data/audio/recording-checks.js';
 import { SHARED_DATA, sine, tempDir, writeToneUtterance, writeWav } from '../helpers/fixtures.js';
 
 describe('corpus scanner', () => {
@@ -73,6 +75,7 @@ describe.skipIf(!existsSync(arctic) || !existsSync(timit))('real corpora in ../s
     const tails = stats.problems.filter((p) => /unlabelled tail of 32[01] samples \(20\.\d ms\)/.test(p.message));
     expect(tails).toHaveLength(50);
     expect(stats.problems).toHaveLength(50);
+    expect(stats.problems.filter((p) => p.severity === 'recording')).toEqual([]);
   });
 
   it('TIMIT sample: 40 utterances, 111.72 s, TIMIT symbols, tails of a few ms and one 1-sample overshoot', async () => {
@@ -85,5 +88,31 @@ describe.skipIf(!existsSync(arctic) || !existsSync(timit))('real corpora in ../s
     expect(tails.length).toBe(39);
     expect(Math.max(...tails)).toBeLessThanOrEqual(119);
     expect(stats.problems.filter((p) => /past the audio/.test(p.message)).map((p) => p.utterance)).toEqual(['dr1-fvmh0/sa1']);
+    expect(stats.problems.filter((p) => p.severity === 'recording')).toEqual([]);
+  });
+
+  it('TIMIT sample damaged again as found (PROVENANCE ranges swapped back): exactly the 12 files flagged with their ranges, and repair restores ../shared byte for byte', async () => {
+    const damaged = join(tempDir('synth-timit-damaged-'), 'timit');
+    cpSync(timit, damaged, { recursive: true });
+    const listed = new Map<string, Array<[number, number]>>();
+    for (const m of readFileSync(join(timit, 'PROVENANCE.md'), 'utf8').matchAll(/^\| (dr\d-\w+\/\w+)\.wav \| ([\d\-, ]+) \|$/gm)) {
+      const ranges = (m[2] as string).split(',').map((r) => r.trim().split('-').map(Number) as [number, number]);
+      listed.set(m[1] as string, ranges);
+      const path = join(damaged, `${m[1]}.wav`);
+      const bytes = new Uint8Array(readFileSync(path));
+      const ints = new Int16Array(bytes.buffer, 44, (bytes.length - 44) / 2);
+      swapSampleBytes(ints, ranges);
+      writeFileSync(path, bytes);
+    }
+    expect(listed.size).toBe(12);
+    const stats = await computeCorpusStats(await scanCorpus(damaged));
+    const recording = stats.problems.filter((p) => p.severity === 'recording');
+    expect([...new Set(recording.map((p) => p.utterance))].sort()).toEqual([...listed.keys()].sort());
+    const byteOrder = new Map(recording.filter((p) => p.kind === 'byte-order').map((p) => [p.utterance, p.ranges]));
+    for (const [id, ranges] of listed) expect(byteOrder.get(id), id).toEqual(ranges);
+    const out = join(tempDir('synth-timit-repaired-'), 'copy');
+    const report = await repairCorpus(damaged, out);
+    expect(report.repaired).toHaveLength(12);
+    for (const id of listed.keys()) expect(readFileSync(join(out, `${id}.wav`)).equals(readFileSync(join(timit, `${id}.wav`)))).toBe(true);
   });
 });

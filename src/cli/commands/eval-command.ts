@@ -5,6 +5,7 @@ import type { FidelityReport } from '../../metrics/fidelity.js';
 import type { PitchReport } from '../../metrics/pitch-fidelity.js';
 import type { CliContext } from '../cli-context.js';
 import { parseChoice, parseNumberOption } from '../cli-errors.js';
+import { usableUtterances } from '../usable-utterances.js';
 
 interface EvalFlags {
   data: string;
@@ -18,6 +19,7 @@ interface EvalFlags {
   json?: boolean;
   condition?: string;
   sharpening?: string;
+  onBadUtterance?: string;
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -64,10 +66,12 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
     .option('--json', 'print JSON instead of the table')
     .option('--condition <c>', 'vocoder bundles: phones (frame features predicted from the labels; default) | recording (measured on each recording)')
+    .option('--on-bad-utterance <policy>', 'skip (default: a damaged recording is left out with a note) | stop')
     .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of free-running sampling (0 = off; default: the model\'s, else 1.5)')
     .action(async (modelDir: string, flags: EvalFlags) => {
       const sharpening = parseNumberOption('--sharpening', flags.sharpening, { min: 0, max: 10 });
       const condition = parseChoice('--condition', flags.condition, ['phones', 'recording'] as const);
+      const onBad = parseChoice('--on-bad-utterance', flags.onBadUtterance, ['skip', 'stop'] as const) ?? 'skip';
       const split = parseChoice('--split', flags.split, ['dev', 'train', 'all'] as const) ?? 'dev';
       const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true });
       const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { min: 0, integer: true }) ?? 1;
@@ -89,6 +93,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           const dev = known.length > 0 ? known : splitByName(refs, 0.1).dev;
           refs = split === 'dev' ? dev : refs.filter((r) => !dev.includes(r));
         }
+        refs = await usableUtterances(refs, context, onBad);
         const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, manifest.spec.sampleRateHz);
         const settings = {
           rngSeed,

@@ -30,6 +30,8 @@ interface TrainFlags {
   dropout?: string;
   inputNoise?: string;
   signalNoise?: string;
+  addData?: string[];
+  exclude?: string[];
   scheduledSampling?: string;
   preEmphasis?: string;
   patience?: string;
@@ -51,6 +53,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addTrainingOptions(command: Command): Command {
   return command
     .option('--utterance <id>', 'train on this utterance only (repeat or comma-separate for several)', collect)
+    .option('--add-data <dir>', 'another corpus whose utterances are added to the training split (repeat for several; the dev split stays --data\'s)', collect)
+    .option('--exclude <prefix>', 'leave out utterances of --add-data corpora whose id starts with this (a held-out speaker, e.g. dr2-marc0/)', collect)
     .option('--dev-fraction <f>', 'fraction of utterances (last by name) kept out as the dev split (default 0.1)')
     .option('--preset <name>', 'a named setup: 2014 (tanh RNN-100, k=40, one-hot phone, MSE, no clipping) | default (the shipped model\'s recipe) | best-overfit (the best one-utterance setup)')
     .option('--cell <type>', 'rnn | gru | lstm')
@@ -126,7 +130,16 @@ export async function trainingConfigFromFlags(flags: TrainFlags, out: string): P
   set('kernel', parseChoice('--kernel', flags.kernel, ['auto', 'fused', 'tfjs'] as const));
   set('threads', n('--threads', flags.threads, { min: 0, max: 64, integer: true }));
   set('onBadUtterance', parseChoice('--on-bad-utterance', flags.onBadUtterance, ['skip', 'stop'] as const));
-  return { ...DEFAULT_TRAINING, ...preset, ...explicit, data: flags.data, out, ...(flags.preset ? { preset: flags.preset } : {}) };
+  return {
+    ...DEFAULT_TRAINING,
+    ...preset,
+    ...explicit,
+    data: flags.data,
+    ...(flags.addData ? { extraData: flags.addData } : {}),
+    ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    out,
+    ...(flags.preset ? { preset: flags.preset } : {}),
+  };
 }
 
 /** Run training with a progress display; returns the result (or the exit code on interruption). */

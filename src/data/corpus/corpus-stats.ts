@@ -1,4 +1,5 @@
 import { isSynthError } from '../../core/errors.js';
+import { checkRecording, levelProblems, rmsDb, type RecordingProblemKind } from '../audio/recording-checks.js';
 import type { Corpus } from './corpus-types.js';
 import { loadUtterance } from './load-utterance.js';
 
@@ -10,8 +11,15 @@ export interface PhoneStats {
 export interface CorpusProblem {
   utterance: string;
   message: string;
-  /** `warning`: read with a fix-up; `error`: the utterance could not be read. */
-  severity: 'warning' | 'error';
+  /**
+   * `warning`: read with a fix-up (labels); `error`: the utterance could not be read; `recording`: its
+   * samples are damaged or unusable (see recording-checks.ts): training and evaluation skip it.
+   */
+  severity: 'warning' | 'error' | 'recording';
+  /** `label` (a label fix-up), `unreadable`, or the kind of recording problem. */
+  kind: 'label' | 'unreadable' | RecordingProblemKind;
+  /** byte-order: the stretches stored big-endian, [start, end) in samples. */
+  ranges?: Array<[number, number]>;
 }
 
 export interface CorpusStats {
@@ -32,6 +40,7 @@ export async function computeCorpusStats(corpus: Corpus): Promise<CorpusStats> {
   const problems: CorpusProblem[] = [];
   let secondsTotal = 0;
   let readable = 0;
+  const levels = new Map<string, number>();
   for (const ref of corpus.utterances) {
     try {
       const utt = await loadUtterance(ref);
@@ -44,12 +53,15 @@ export async function computeCorpusStats(corpus: Corpus): Promise<CorpusStats> {
         entry.seconds += (seg.endSample - seg.startSample) / utt.sampleRateHz;
         phones.set(seg.phone, entry);
       }
-      for (const message of utt.warnings) problems.push({ utterance: ref.id, message, severity: 'warning' });
+      for (const message of utt.warnings) problems.push({ utterance: ref.id, message, severity: 'warning', kind: 'label' });
+      for (const p of checkRecording(utt.samples)) problems.push({ utterance: ref.id, message: p.message, severity: 'recording', kind: p.kind, ...(p.ranges ? { ranges: p.ranges } : {}) });
+      levels.set(ref.id, rmsDb(utt.samples));
     } catch (error) {
       if (!isSynthError(error)) throw error;
-      problems.push({ utterance: ref.id, message: error.toLine(), severity: 'error' });
+      problems.push({ utterance: ref.id, message: error.toLine(), severity: 'error', kind: 'unreadable' });
     }
   }
+  for (const [id, p] of levelProblems(levels)) problems.push({ utterance: id, message: p.message, severity: 'recording', kind: 'level' });
   const sortedPhones: Record<string, PhoneStats> = {};
   for (const key of [...phones.keys()].sort()) {
     const p = phones.get(key) as PhoneStats;

@@ -4,6 +4,7 @@ import { TrainingError, UsageError, OutputError, describeSystemError } from '../
 import { Rng } from '../../core/rng.js';
 import type { ModelManifest } from '../../core/manifest.js';
 import { scanCorpus, selectUtterances } from '../../data/corpus/scan-corpus.js';
+import { screenRecordings } from '../../data/corpus/screen-recordings.js';
 import { splitByName } from '../../data/corpus/split-corpus.js';
 import { featureLayout, isAcoustic, usesRecording } from '../../data/features/feature-layout.js';
 import type { ProsodyTrack } from '../../data/features/phone-track.js';
@@ -150,6 +151,16 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   }
   const chosen = config.utterances.length > 0 ? selectUtterances(corpus, config.utterances) : corpus.utterances;
   const split = splitByName(chosen, config.devFraction);
+  // Further corpora (other speakers) add training utterances only: the dev split stays the main corpus's.
+  for (const dir of config.extraData ?? []) {
+    const extra = await scanCorpus(dir);
+    split.train.push(...extra.utterances.filter((u) => !(config.exclude ?? []).some((prefix) => u.id.startsWith(prefix))));
+  }
+  // Damaged recordings (byte order, clipping, DC, silence, level) are never trained on silently.
+  const screenedTrain = await screenRecordings(split.train, config.onBadUtterance);
+  const screenedDev = await screenRecordings(split.dev, config.onBadUtterance);
+  split.train = screenedTrain.usable;
+  split.dev = screenedDev.usable;
   const loadOptions = {
     sampleRateHz: spec.sampleRateHz,
     phoneSet,
@@ -160,7 +171,7 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   };
   const trainData = await loadSequences(split.train, loadOptions);
   const devData = await loadSequences(split.dev, loadOptions);
-  const skipped = [...trainData.skipped, ...devData.skipped];
+  const skipped = [...screenedTrain.skipped, ...screenedDev.skipped, ...trainData.skipped, ...devData.skipped].map(({ id, reason }) => ({ id, reason }));
   for (const s of skipped) callbacks.onNote?.(`skipped ${s.id}: ${s.reason}`);
   if (trainData.sequences.length === 0) {
     throw new TrainingError({ code: 'E_DATA_NONE', where: config.data, message: `none of the ${split.train.length} training utterances could be read`, hint: 'see the skipped-utterance messages above' });

@@ -9,6 +9,10 @@ export type BadUtterancePolicy = 'skip' | 'stop';
 /** Everything `synth train` takes (the model spec's fields and the training's); defaults below, presets on top. */
 export interface TrainingConfig extends Omit<ModelSpec, 'levels' | 'preEmphasis'> {
   data: string;
+  /** More corpora whose utterances are added to the training split (other speakers). */
+  extraData?: string[];
+  /** Utterance id prefixes left out of the extra corpora (a held-out speaker). */
+  exclude?: string[];
   utterances: string[];
   devFraction: number;
   out: string;
