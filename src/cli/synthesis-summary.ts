@@ -22,7 +22,7 @@ export function formatSummary(s: Record<string, unknown>): string {
   const speed = s['speed'] as Record<string, number> | null;
   const fid = s['fidelity'] as Record<string, number | string> | null;
   const guard = s['guard'] as { nonfinite: number; clipped: number; firstGuardedSample: number } | null;
-  lines.push(`synth: ${s['stopped'] ? 'stopped' : 'done'}: ${s['produced_samples']} samples (${s['seed_samples']} seed) to ${(s['outputs'] as string[]).join(', ') || 'nowhere'}; ${s['mode']}, ${s['engine_mode']} mode`);
+  lines.push(`synth: ${s['stopped'] ? 'stopped' : 'done'}: ${s['produced_samples']} samples (${s['seed_samples']} seed) to ${(s['outputs'] as string[]).join(', ') || 'nowhere'}; ${s['mode']}, ${s['engine_mode']} mode, ${s['backend']}${s['condition'] ? `, frames from ${s['condition'] === 'phones' ? 'the frame network' : 'the recording'}` : ''}`);
   if (speed) {
     lines.push(
       `  speed    rtf ${speed['rtf']} (${speed['us_per_sample']} us/sample), latency p50 ${speed['latency_us_p50']} us, p99 ${speed['latency_us_p99']} us, max ${speed['latency_us_max']} us, first audio ${speed['first_audio_ms']} ms, underruns ${speed['underruns']}`,

@@ -6,8 +6,9 @@ import { loadBundle, type LoadedBundle } from './bundle-loader.js';
 import type { AudioChunk, EngineEvent } from './engine-events.js';
 import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
 import { VOICED_SHARPENING } from '../data/features/signal-inputs.js';
+import type { KernelModel } from './kernel/wasm-model-sessions.js';
 import type { SignalGraphInputs } from './ort-model-sessions.js';
-import type { FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
+import type { BackendChoice, FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
 
 /** The compiled worker (the same path from src/ and dist/, so tests on sources use the build). */
 const WORKER_URL = new URL('../../dist/engine/worker/generation-worker.js', import.meta.url);
@@ -15,11 +16,27 @@ const WORKER_URL = new URL('../../dist/engine/worker/generation-worker.js', impo
 export interface EngineOptions {
   /** onnxruntime threads per graph call (default 1: the figures in the README are for one core). */
   intraOpThreads?: number;
+  /** The sample loop's runtime (default auto: the WebAssembly kernel where it loads, else onnxruntime). */
+  backend?: BackendChoice;
 }
 
 export interface RunOptions extends Partial<GenerationSettings> {
   /** Chunks generated ahead of the sinks at most (default 4). */
   maxAhead?: number;
+}
+
+/** What the synthesis kernel needs to know of a bundle. */
+export function kernelModelOf(manifest: LoadedBundle['manifest']): KernelModel {
+  const signal = signalGraphInputs(manifest);
+  const signalCount = manifest.features.acoustic?.signal.length ?? 0;
+  return {
+    spec: manifest.spec,
+    slots: manifest.features.slots.length,
+    phones: manifest.features.phones.length,
+    dense: manifest.features.dense.length - signalCount,
+    sigmaAudio: generatorModelOf(manifest).sigmaAudio,
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /** The per-sample inputs of a model with signal features, from its manifest (undefined for other models). */
@@ -58,6 +75,9 @@ export class Engine {
     readonly bundle: LoadedBundle,
     private readonly worker: Worker,
     readonly loadMs: number,
+    /** Which runtime runs the sample loop (e.g. `wasm kernel (relaxed-simd)`), and why, if it fell back. */
+    readonly backend: string,
+    readonly backendNotes: readonly string[],
   ) {}
 
   static async load(bundleDir: string, options: EngineOptions = {}): Promise<Engine> {
@@ -65,11 +85,11 @@ export class Engine {
     const began = performance.now();
     const worker = new Worker(WORKER_URL);
     const { manifest } = bundle;
-    const loaded = await new Promise<void>((resolve, reject) => {
+    const loaded = await new Promise<{ backend: string; notes: string[] }>((resolve, reject) => {
       const onMessage = (m: FromWorker): void => {
         if (m.type === 'loaded') {
           worker.off('message', onMessage);
-          resolve();
+          resolve({ backend: m.backend, notes: m.notes });
         } else if (m.type === 'error') {
           worker.off('message', onMessage);
           reject(revive(m.error));
@@ -85,20 +105,18 @@ export class Engine {
         featureWidth: manifest.features.width,
         intraOpThreads: options.intraOpThreads ?? 1,
         ...(signalGraphInputs(manifest) ? { signal: signalGraphInputs(manifest) } : {}),
+        backend: options.backend ?? 'auto',
+        kernel: kernelModelOf(manifest),
         ...(bundle.frameBytes && manifest.frame
           ? { frame: { bytes: bundle.frameBytes, inputWidth: manifest.frame.spec.inputWidth, contextFrames: manifest.frame.contextFrames, phoneSet: manifest.frame.phoneSet } }
           : {}),
       };
       worker.postMessage(message);
-    }).then(
-      () => true,
-      async (error) => {
-        await worker.terminate();
-        throw error;
-      },
-    );
-    void loaded;
-    return new Engine(bundle, worker, performance.now() - began);
+    }).catch(async (error: unknown) => {
+      await worker.terminate();
+      throw error;
+    });
+    return new Engine(bundle, worker, performance.now() - began, loaded.backend, loaded.notes);
   }
 
   get manifest(): LoadedBundle['manifest'] {

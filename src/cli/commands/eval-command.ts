@@ -20,6 +20,7 @@ interface EvalFlags {
   condition?: string;
   sharpening?: string;
   onBadUtterance?: string;
+  backend?: string;
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -66,6 +67,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--report <dir>', 'also write WAVs, figures, report.json and report.html there')
     .option('--json', 'print JSON instead of the table')
     .option('--condition <c>', 'vocoder bundles: phones (frame features predicted from the labels; default) | recording (measured on each recording)')
+    .option('--backend <name>', 'wasm (the engine\'s kernel) | ort (onnxruntime); default: wasm where it loads')
     .option('--on-bad-utterance <policy>', 'skip (default: a damaged recording is left out with a note) | stop')
     .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of free-running sampling (0 = off; default: the model\'s, else 1.5)')
     .action(async (modelDir: string, flags: EvalFlags) => {
@@ -82,7 +84,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
       const { Engine } = await import('../../engine/engine.js');
       const { evaluateUtterance, averageReports } = await import('../../report/evaluate-utterance.js');
       const corpus = await scanCorpus(flags.data);
-      const engine = await Engine.load(modelDir);
+      const backend = parseChoice('--backend', flags.backend, ['wasm', 'ort'] as const);
+      const engine = await Engine.load(modelDir, backend ? { backend } : {});
       try {
         const manifest = engine.manifest;
         let refs = corpus.utterances;

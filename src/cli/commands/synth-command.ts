@@ -34,6 +34,7 @@ export interface SynthFlags {
   channel?: string;
   condition?: string;
   sharpening?: string;
+  backend?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -62,6 +63,7 @@ export function addSynthOptions(command: Command): Command {
     .option('--phone-map <file>', 'JSON map from label symbols to the model\'s')
     .option('--channel <n>', 'channel of a multi-channel recording (1-based)')
     .option('--condition <c>', 'vocoder bundles: phones (the frame network predicts pitch, voicing and spectrum from the labels; default) | recording (measured on --wav: copy synthesis)')
+    .option('--backend <name>', 'the sample loop\'s runtime: wasm (the engine\'s WebAssembly kernel) | ort (onnxruntime, the reference); default: wasm where it loads')
     .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of the sampling (0 = off; default 1.5, LPCNet\'s)');
 }
 
@@ -96,6 +98,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
   const metrics = parseMetrics(flags.metrics);
   const condition = parseChoice('--condition', flags.condition, ['phones', 'recording'] as const);
   const sharpening = parseNumberOption('--sharpening', flags.sharpening, { min: 0, max: 10 });
+  const backend = parseChoice('--backend', flags.backend, ['wasm', 'ort'] as const);
   const outs = flags.out ?? [];
   if (outs.filter((o) => o === '-').length > 1) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--out', message: '"-" (stdout) is given more than once' });
   if (format && !outs.includes('-')) throw new UsageError({ code: 'E_OPTION_CONFLICT', where: '--format', message: '--format sets the raw PCM format of --out -, and no --out - was given' });
@@ -108,7 +111,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
 
   const { Engine } = await import('../../engine/engine.js');
   const { preparePlan } = await import('../../engine/prepare-plan.js');
-  const engine = await Engine.load(flags.model ?? DEFAULT_MODEL_DIR);
+  const engine = await Engine.load(flags.model ?? DEFAULT_MODEL_DIR, backend ? { backend } : {});
   try {
     const manifest = engine.manifest;
     const rate = manifest.spec.sampleRateHz;
@@ -130,6 +133,7 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
     }
     const progress = new ProgressLine(context.stderr, context.stderrIsTty);
     for (const w of plan.warnings) if (context.verbose) progress.log(`synth: note: ${flags.phones}: ${w}`);
+    for (const note of engine.backendNotes) progress.log(`synth: note: ${note}`);
 
     // Sinks (opened only now that every input is valid, so a bad input never leaves a file behind).
     const sinks = await openSinks(outs, { sampleRateHz: rate, streams, format: format ?? 's16le', stdout: context.stdout, log: (line) => progress.log(line) });
@@ -250,6 +254,8 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
       recording: plan.wavPath ?? null,
       mode: modeName,
       engine_mode: settings.mode,
+      backend: engine.backend,
+      condition: plan.track.frames ? (plan.framesFromNetwork ? 'phones' : 'recording') : null,
       streams,
       seed_samples: plan.seed.length,
       length_samples: plan.lengthSamples,

@@ -5,6 +5,8 @@ import { PHONE_SETS } from '../../data/phones/phone-sets.js';
 import { FrameFiller } from '../frame-filler.js';
 import type { GenerationPlan } from '../generation-plan.js';
 import { OrtFrameNetwork } from '../ort-frame-network.js';
+import { WasmModelSessions } from '../kernel/wasm-model-sessions.js';
+import type { ModelSessions } from '../model-sessions.js';
 import { OrtModelSessions } from '../ort-model-sessions.js';
 import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './worker-messages.js';
 
@@ -16,7 +18,7 @@ import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './
 const port = parentPort;
 if (!port) throw new Error('generation-worker must run in a worker thread');
 
-let sessions: OrtModelSessions | undefined;
+let sessions: ModelSessions | undefined;
 let frameNetwork: { session: OrtFrameNetwork; info: FrameNetworkInfo } | undefined;
 let active: { runId: number; generator: Generator; credits: number; stopped: boolean; running: boolean } | undefined;
 
@@ -28,6 +30,25 @@ function serialize(error: unknown): SerializedError {
   }
   const e = error instanceof Error ? error : new Error(String(error));
   return { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) };
+}
+
+/**
+ * The sample loop's sessions: the WebAssembly kernel unless onnxruntime is asked for; with `auto`, a kernel
+ * that cannot load falls back to onnxruntime with a note.
+ */
+async function createSessions(message: Extract<ToWorker, { type: 'load' }>): Promise<{ sessions: ModelSessions; backend: string; notes: string[] }> {
+  const notes: string[] = [];
+  if (message.backend !== 'ort') {
+    try {
+      const kernel = WasmModelSessions.create(message.stepBytes, message.kernel);
+      return { sessions: kernel, backend: `wasm kernel (${kernel.variant})`, notes };
+    } catch (error) {
+      if (message.backend === 'wasm') throw error;
+      notes.push(`the WebAssembly kernel did not load (${(error as Error).message.split('\n')[0]}); using onnxruntime`);
+    }
+  }
+  const ort = await OrtModelSessions.create(message.stepBytes, message.chunkBytes, message.spec, message.featureWidth, { intraOpThreads: message.intraOpThreads, ...(message.signal ? { signal: message.signal } : {}) });
+  return { sessions: ort, backend: 'onnxruntime-node cpu', notes };
 }
 
 /** The frame network's filler for a plan whose frames it predicts. */
@@ -71,9 +92,10 @@ port.on('message', (message: ToWorker) => {
       switch (message.type) {
         case 'load': {
           const began = performance.now();
-          sessions = await OrtModelSessions.create(message.stepBytes, message.chunkBytes, message.spec, message.featureWidth, { intraOpThreads: message.intraOpThreads, ...(message.signal ? { signal: message.signal } : {}) });
+          const created = await createSessions(message as Extract<ToWorker, { type: 'load' }>);
+          sessions = created.sessions;
           if (message.frame) frameNetwork = { session: await OrtFrameNetwork.create(message.frame.bytes, message.frame.inputWidth), info: message.frame };
-          post({ type: 'loaded', loadMs: performance.now() - began });
+          post({ type: 'loaded', loadMs: performance.now() - began, backend: created.backend, notes: created.notes });
           break;
         }
         case 'start': {

@@ -2,7 +2,7 @@
 // BPTT inside the window. Layout is time-major: step t's B rows are contiguous. Gate order: GRU [r, z, n]
 // (n uses r * (h W_hn + b_hn), as PyTorch and ONNX with linear_before_reset), LSTM [i, f, g, o].
 import { gemm, addRowBias } from './gemm';
-import { tanh4, sigmoid4 } from './activations';
+import { tanh4, sigmoid4 } from '../../../simd/activations';
 
 export const CELL_RNN: i32 = 0;
 export const CELL_GRU: i32 = 1;

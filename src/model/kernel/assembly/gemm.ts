@@ -2,11 +2,7 @@
 // matrices are row-major. One strided micro-kernel (4 rows x 8 columns of C in registers) serves
 // C = A B and C = A^T B, the two shapes a recurrent layer's forward and backward passes need.
 
-// With relaxed SIMD (built as a second kernel, used where V8 accepts it) this is one fused multiply-add.
-@inline function fma(acc: v128, a: v128, b: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
-  return f32x4.add(acc, f32x4.mul(a, b));
-}
+import { fma } from '../../../simd/fma';
 
 // Blocking sizes: a packed B block (KC x NC floats, 128 kB) stays in L2 while every 4-row strip of A
 // sweeps it; a packed A strip (KC x 4) stays in L1.

@@ -1,7 +1,7 @@
 // Output heads with their loss and gradients, over R = T*B rows. Results go to a small f64 array:
 // [0] sum of masked losses, [1] sum of the mask, [2] (mse) sum of masked squared errors.
 import { gemm, gemmAtB, addRowBias, addColumnSums } from './gemm';
-import { exp4 } from './activations';
+import { exp4 } from '../../../simd/activations';
 
 @inline function at(p: usize, index: i32): usize {
   return p + ((<usize>index) << 2);
