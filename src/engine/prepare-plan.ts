@@ -5,7 +5,7 @@ import type { ModelManifest } from '../core/manifest.js';
 import { readAudioFile } from '../data/audio/read-audio.js';
 import { ACOUSTIC_HOP_SAMPLES, ACOUSTIC_WIDTH, acousticFrameCount, allocateExcitation, excitationFrames, measureAcousticFrames } from '../data/features/acoustic-frames.js';
 import { isAcoustic, usesRecording } from '../data/features/feature-layout.js';
-import { buildPhoneTrack, type ProsodyTrack } from '../data/features/phone-track.js';
+import { buildPhoneTrack, type PhoneTrack, type ProsodyTrack } from '../data/features/phone-track.js';
 import { completeSegmentation, silenceSymbolOf } from '../data/labels/complete-segmentation.js';
 import type { LabelFormat, PhoneSegment } from '../data/labels/label-types.js';
 import { readLabelFile } from '../data/labels/read-labels.js';
@@ -44,6 +44,16 @@ export interface PreparedPlan extends GenerationPlan {
   wavPath?: string;
   warnings: string[];
   notes: string[];
+}
+
+/**
+ * Room for the acoustic frames of `lengthSamples` that the engine's frame network fills block by block,
+ * ahead of the sample loop (a plan built this way sets framesFromNetwork).
+ */
+export function allocatePredictedFrames(track: PhoneTrack, lengthSamples: number): void {
+  const count = acousticFrameCount(lengthSamples, ACOUSTIC_HOP_SAMPLES);
+  track.frames = { hopSamples: ACOUSTIC_HOP_SAMPLES, count, width: ACOUSTIC_WIDTH, values: new Float32Array(count * ACOUSTIC_WIDTH) };
+  track.excitation = allocateExcitation(count, ACOUSTIC_HOP_SAMPLES);
 }
 
 /** The recording that belongs to a label file: same folder, or a wav/ folder beside it (ARCTIC). */
@@ -158,10 +168,7 @@ export async function preparePlan(manifest: ModelManifest, input: SynthesisInput
     if (!manifest.frame?.graph) {
       throw new MismatchError({ code: 'E_NO_FRAME_NETWORK', where: '--condition', message: 'this vocoder bundle has no frame network (frame.onnx), so it cannot speak from phones alone', hint: 'use --condition recording with --wav FILE, or train one with `synth train-frames`' });
     }
-    // The engine's frame network fills these block by block, ahead of the sample loop.
-    const count = acousticFrameCount(lengthSamples, ACOUSTIC_HOP_SAMPLES);
-    track.frames = { hopSamples: ACOUSTIC_HOP_SAMPLES, count, width: ACOUSTIC_WIDTH, values: new Float32Array(count * ACOUSTIC_WIDTH) };
-    track.excitation = allocateExcitation(count, ACOUSTIC_HOP_SAMPLES);
+    allocatePredictedFrames(track, lengthSamples);
     framesFromNetwork = true;
   }
   return {
