@@ -10,6 +10,8 @@ import { registerTuneCommand } from './commands/tune-command.js';
 import { addSynthOptions, runSynth, type SynthFlags } from './commands/synth-command.js';
 import { InterruptedRun, registerTrainCommand } from './commands/train-command.js';
 import { registerTrainFramesCommand } from './commands/train-frames-command.js';
+import { registerTrainTextCommand } from './commands/train-text-command.js';
+import { registerPhonesCommand } from './commands/phones-command.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Build the command tree. Heavy modules (tfjs, onnxruntime) are imported lazily inside actions. */
@@ -40,6 +42,8 @@ export function buildProgram(context: CliContext): Command {
   registerDataCommand(program, context);
   registerTrainCommand(program, context);
   registerTrainFramesCommand(program, context);
+  registerTrainTextCommand(program, context);
+  registerPhonesCommand(program, context);
   registerExportCommand(program, context);
   registerEvalCommand(program, context);
   registerTuneCommand(program, context);

@@ -106,6 +106,22 @@ export interface ModelManifest {
   graphs?: { step: ManifestGraph; chunk: ManifestGraph };
   /** The frame network (acoustic model) of a vocoder bundle: phones to acoustic frame features. */
   frame?: ManifestFrameNetwork;
+  /** The text front end: letter-to-sound, pause and duration models. */
+  text?: ManifestText;
+}
+
+export interface ManifestText {
+  phoneSet: 'timit61' | 'timit39' | 'radio';
+  lexicon: string;
+  /** Letter-to-sound weights (float32: w1, b1, w2, b2) and its shape, with its held-out accuracy. */
+  lts?: { file: string; inputs: number; hidden: number; classes: string[]; wordAccuracyPct: number; perPct: number; heldOutWords: number };
+  duration: ManifestGraph & { inputWidth: number };
+  pause: ManifestGraph & { inputWidth: number };
+  /** A break gets a pause when the pause model's probability reaches this. */
+  pauseThreshold: number;
+  /** Fixed lengths of the pauses that open and close a sentence, seconds. */
+  edgePauseS: [number, number];
+  training: Record<string, unknown>;
 }
 
 export interface ManifestFrameNetwork {

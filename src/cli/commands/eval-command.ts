@@ -21,6 +21,8 @@ interface EvalFlags {
   sharpening?: string;
   onBadUtterance?: string;
   backend?: string;
+  fromText?: boolean;
+  prompts?: string;
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? s : s + ' '.repeat(n - s.length));
@@ -68,6 +70,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--json', 'print JSON instead of the table')
     .option('--condition <c>', 'vocoder bundles: phones (frame features predicted from the labels; default) | recording (measured on each recording)')
     .option('--backend <name>', 'wasm (the engine\'s kernel) | ort (onnxruntime); default: wasm where it loads')
+    .option('--from-text', 'speak each utterance from its prompt text (the bundle\'s text front end) and report per_pct, dur_rmse_ms, dur_corr and mel_dist_dtw_db')
+    .option('--prompts <file>', 'with --from-text: festvox prompts (default: DIR/prompts.data)')
     .option('--on-bad-utterance <policy>', 'skip (default: a damaged recording is left out with a note) | stop')
     .option('--sharpening <slope>', 'vocoder bundles: voiced sharpening of free-running sampling (0 = off; default: the model\'s, else 1.5)')
     .action(async (modelDir: string, flags: EvalFlags) => {
@@ -97,6 +101,11 @@ export function registerEvalCommand(program: Command, context: CliContext): void
           refs = split === 'dev' ? dev : refs.filter((r) => !dev.includes(r));
         }
         refs = await usableUtterances(refs, context, onBad);
+        if (flags.fromText) {
+          const { evaluateTextCommand } = await import('./eval-text.js');
+          await evaluateTextCommand(engine, refs, { data: flags.data, ...(flags.prompts ? { prompts: flags.prompts } : {}), rngSeed, ...(temperature !== undefined ? { temperature } : {}), json: Boolean(flags.json), ...(flags.report ? { report: flags.report } : {}) }, context);
+          return;
+        }
         const prosody = await (await import('../../data/features/feature-layout.js')).prosodyExtractorFor(manifest.spec.featureSet, manifest.spec.sampleRateHz);
         const settings = {
           rngSeed,
