@@ -20,7 +20,7 @@ export interface NormalizedText {
 }
 
 const ABBREVIATIONS: Readonly<Record<string, string[]>> = {
-  'mr.': ['mister'], 'mrs.': ['missus'], 'ms.': ['miz'], 'dr.': ['doctor'], 'prof.': ['professor'], 'jr.': ['junior'], 'sr.': ['senior'],
+  'st.': ['street'], 'mr.': ['mister'], 'mrs.': ['missus'], 'ms.': ['miz'], 'dr.': ['doctor'], 'prof.': ['professor'], 'jr.': ['junior'], 'sr.': ['senior'],
   'capt.': ['captain'], 'gen.': ['general'], 'col.': ['colonel'], 'lt.': ['lieutenant'], 'sgt.': ['sergeant'], 'gov.': ['governor'],
   'mt.': ['mount'], 'ave.': ['avenue'], 'rd.': ['road'], 'co.': ['company'], 'inc.': ['incorporated'], 'ltd.': ['limited'], 'corp.': ['corporation'],
   'etc.': ['et', 'cetera'], 'vs.': ['versus'], 'e.g.': ['for', 'example'], 'i.e.': ['that', 'is'], 'a.m.': ['a', 'm'], 'p.m.': ['p', 'm'],
@@ -56,8 +56,10 @@ export function splitSentences(text: string): string[] {
     const bare = token.replace(/["'”’)\]]+$/, '');
     if (!/[.!?]$/.test(bare)) continue;
     const lower = bare.toLowerCase();
-    const next = (tokens.slice(i + 1).find((t) => !/^\s*$/.test(t)) ?? '').replace(/^["'“‘(\[]+/, '');
-    const abbreviation = ABBREVIATIONS[lower] !== undefined && !SENTENCE_FINAL_ABBREVIATIONS.has(lower);
+    let k = i + 1;
+    while (k < tokens.length && /^\s*$/.test(tokens[k] as string)) k++;
+    const next = (tokens[k] ?? '').replace(/^["'“‘(\[]+/, '');
+    const abbreviation = (ABBREVIATIONS[lower] !== undefined && !SENTENCE_FINAL_ABBREVIATIONS.has(lower)) || (lower === 'no.' && /^\d/.test(next));
     const initial = /^[A-Z]\.$/.test(bare);
     if ((abbreviation || initial) && next !== '') continue;
     // A lower-case continuation after "etc." and the like is the same sentence.
@@ -106,7 +108,7 @@ function currencyWords(symbol: string, amount: string): string[] | undefined {
 }
 
 /** Tokens: words (letters, apostrophes, inner hyphens and periods), numbers, currency, and punctuation marks. */
-const TOKEN = /[$£€]\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?%?|(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:[-.][A-Za-z][A-Za-z'’]*)*\.?|['’][A-Za-z]+|--|[.,;:!?()"“”—–%&+@#/]|\S/gu;
+const TOKEN = /[$£€]\d[\d,]*(?:\.\d+)?|\d[\d,]*(?:\.\d+)?(?:st|nd|rd|th|s)?%?|(?:[A-Za-z]\.){2,}|[A-Za-z][A-Za-z'’]*(?:[-.][A-Za-z][A-Za-z'’]*)*\.?|['’][A-Za-z]+|--|[.,;:!?()"“”—–%&+@#/]|[^\s\x00-\x7f]+|\S/gu;
 
 /**
  * Normalize one sentence. `isKnownWord` tells whether the lexicon has a word (so that hyphenated words it
@@ -147,11 +149,14 @@ export function normalizeSentence(sentence: string, isKnownWord: (word: string) 
       words(['at']);
       continue;
     }
+    if (lower === 'no.' && next && /^\d/.test(next)) {
+      words(['number']);
+      continue;
+    }
     const abbreviation = ABBREVIATIONS[lower];
     if (abbreviation) {
       // "St." is saint before a name and street after one.
       if (lower === 'st.') words([next && /^[A-Z]/.test(next) ? 'saint' : 'street']);
-      else if (lower === 'no.' && next && /^\d/.test(next)) words(['number']);
       else words(abbreviation);
       continue;
     }

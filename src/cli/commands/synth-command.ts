@@ -35,6 +35,8 @@ export interface SynthFlags {
   condition?: string;
   sharpening?: string;
   backend?: string;
+  text?: string;
+  textFile?: string;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -43,6 +45,8 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 export function addSynthOptions(command: Command): Command {
   return command
     .option('--phones <file>', 'phone labels to synthesize (.phn, .lab, .segs, .TextGrid, .json)')
+    .option('--text <text>', 'English text to speak (sentence by sentence; the bundle\'s text front end picks phones, pauses and durations)')
+    .option('--text-file <file>', 'a text file to speak (plain text of any length, or festvox prompts `( id "text" )`), streamed sentence by sentence')
     .option('--seed <K>', 'start from the first K samples of the recording (0 = silence; default 0)')
     .option('--wav <file>', 'the recording (default: the .wav next to the phones file, or in ../wav/)')
     .option('--model <dir>', 'model bundle (default: the shipped models/default)')
@@ -81,6 +85,11 @@ function parseMetrics(value: string | undefined): MetricsTarget {
 
 /** Run one synthesis from the command line. */
 export async function runSynth(flags: SynthFlags, context: CliContext): Promise<void> {
+  if (flags.text !== undefined || flags.textFile !== undefined) {
+    const { runTextSynth } = await import('./synth-text.js');
+    await runTextSynth(flags, context);
+    return;
+  }
   if (!flags.phones) throw new UsageError({ code: 'E_OPTION_MISSING', where: '--phones', message: 'no phone file given', hint: 'run `synth --phones FILE --seed K`, or `synth --help`' });
   const seedSamples = parseNumberOption('--seed', flags.seed, { min: 0, integer: true }) ?? 0;
   const chunk = parseNumberOption('--chunk', flags.chunk, { min: 1, max: 1 << 20, integer: true });
