@@ -64,11 +64,10 @@ function revive(error: SerializedError): Error {
 /**
  * A loaded model ready to synthesize: the bundle is validated, and a worker thread holds the onnxruntime
  * sessions. synthesize() returns a cold Observable: each subscription is one synthesis, unsubscribing
- * stops it. One synthesis runs at a time per engine.
+ * stops it. Several syntheses may run at once: the worker batches their chunks into shared kernel calls.
  */
 export class Engine {
   private runCounter = 0;
-  private busy = false;
   private disposed = false;
 
   private constructor(
@@ -149,10 +148,6 @@ export class Engine {
         subscriber.error(new Error('the engine was disposed'));
         return undefined;
       }
-      if (this.busy) {
-        subscriber.error(new Error('this engine is already synthesizing; load another engine for concurrent runs'));
-        return undefined;
-      }
       // Without this check a prosody model would run on zeros for F0, voicing and energy: quiet, wrong speech.
       if (usesRecording(this.manifest.spec.featureSet) && !plan.track.prosody) {
         const needsProsody = this.manifest.features.dense.filter((d) => (RECORDING_FEATURES as readonly string[]).includes(d));
@@ -165,7 +160,6 @@ export class Engine {
         );
         return undefined;
       }
-      this.busy = true;
       const settings = this.settings(options);
       const runId = ++this.runCounter;
       const maxAhead = Math.max(1, options.maxAhead ?? 4);
@@ -242,7 +236,6 @@ export class Engine {
       const cleanup = (): void => {
         this.worker.off('message', onMessage);
         this.worker.off('error', onError);
-        this.busy = false;
       };
       this.worker.on('message', onMessage);
       this.worker.on('error', onError);

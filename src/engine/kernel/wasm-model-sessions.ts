@@ -97,9 +97,12 @@ export class WasmModelSessions implements ModelSessions {
   }
 
   /** Memory for `streams` streams and chunks of up to `nMax` samples (reallocated when a call needs more). */
-  private ensure(streams: number, nMax: number): Buffers {
+  private ensure(wantedStreams: number, wantedMax: number): Buffers {
     const have = this.buffers;
-    if (have && have.streams === streams && have.nMax >= nMax) return have;
+    // Calls with fewer streams or samples use the memory they find: batches change size from call to call.
+    if (have && have.streams >= wantedStreams && have.nMax >= wantedMax) return have;
+    const streams = Math.max(wantedStreams, have?.streams ?? 0);
+    const nMax = Math.max(wantedMax, have?.nMax ?? 0);
     const { spec, slots, phones, dense, signal } = this.model;
     const H = spec.hidden;
     const GH = (spec.cell === 'rnn' ? 1 : spec.cell === 'gru' ? 3 : 4) * H;
@@ -219,10 +222,12 @@ export class WasmModelSessions implements ModelSessions {
     if (sharp) arena.f32(buf.sharp, rows).set(sharp.subarray(0, rows));
     const sampling = temperature > 0;
     arena.exports.run(n, streams, buf.nMax, buf.hist, buf.state, buf.cells, buf.features, buf.draws, buf.truth, truth !== undefined, buf.lpc, buf.lags, buf.sharp, sampling ? 0 : 1, sampling ? 1 / temperature : 1, buf.raw);
-    if (!this.outputs || this.outputs.raw.length < rows || this.outputs.window.length !== streams * Lh) {
-      this.outputs = { raw: new Float32Array(buf.nMax * streams), samples: new Float32Array(buf.nMax * streams), window: new Float32Array(streams * Lh), state: new Float32Array(streams * this.stateWidth) };
+    if (!this.outputs || this.outputs.raw.length < buf.nMax * buf.streams) {
+      const capacity = buf.streams;
+      this.outputs = { raw: new Float32Array(buf.nMax * capacity), samples: new Float32Array(buf.nMax * capacity), window: new Float32Array(capacity * Lh), state: new Float32Array(capacity * this.stateWidth) };
     }
-    const { window: outWindow, state: outState } = this.outputs;
+    const outWindow = this.outputs.window.subarray(0, streams * Lh);
+    const outState = this.outputs.state.subarray(0, streams * this.stateWidth);
     for (let b = 0; b < streams; b++) outWindow.set(hist.subarray(b * span, b * span + Lh), b * Lh);
     for (let b = 0; b < streams; b++) {
       for (let l = 0; l < L; l++) {

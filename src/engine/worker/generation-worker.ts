@@ -6,6 +6,7 @@ import { FrameFiller } from '../frame-filler.js';
 import type { GenerationPlan } from '../generation-plan.js';
 import { OrtFrameNetwork } from '../ort-frame-network.js';
 import { WasmModelSessions } from '../kernel/wasm-model-sessions.js';
+import { BatchingSessions } from '../batching-sessions.js';
 import type { ModelSessions } from '../model-sessions.js';
 import { OrtModelSessions } from '../ort-model-sessions.js';
 import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './worker-messages.js';
@@ -18,9 +19,26 @@ import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './
 const port = parentPort;
 if (!port) throw new Error('generation-worker must run in a worker thread');
 
-let sessions: ModelSessions | undefined;
+let sessions: BatchingSessions | undefined;
 let frameNetwork: { session: OrtFrameNetwork; info: FrameNetworkInfo } | undefined;
-let active: { runId: number; generator: Generator; credits: number; stopped: boolean; running: boolean } | undefined;
+
+interface Run {
+  runId: number;
+  generator: Generator;
+  credits: number;
+  stopped: boolean;
+  running: boolean;
+}
+
+/** Every run in progress: they share the model, and their chunks run as one batch where they can. */
+const runs = new Map<number, Run>();
+
+/** Runs that will ask for a chunk now: the batch closes as soon as all of them have. */
+function updateExpected(): void {
+  let ready = 0;
+  for (const r of runs.values()) if (!r.stopped && r.credits > 0 && !r.generator.done) ready++;
+  sessions?.setExpected(ready);
+}
 
 const post = (message: FromWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
 
@@ -59,30 +77,31 @@ function frameFillerFor(plan: GenerationPlan): FrameFiller {
   return new FrameFiller(frameNetwork.session, { ...track, frames: track.frames, excitation: track.excitation }, PHONE_SETS[frameNetwork.info.phoneSet], frameNetwork.info.contextFrames);
 }
 
-async function pump(): Promise<void> {
-  const run = active;
-  if (!run || run.running) return;
+async function pump(run: Run): Promise<void> {
+  if (run.running) return;
   run.running = true;
   try {
-    while (active === run && !run.stopped && run.credits > 0) {
+    while (runs.get(run.runId) === run && !run.stopped && run.credits > 0) {
       const chunk = await run.generator.next();
       if (!chunk) break;
       run.credits--;
+      updateExpected();
       const transfer = chunk.samples.map((s) => s.buffer as ArrayBuffer);
       if (chunk.stepUs) transfer.push(chunk.stepUs.buffer as ArrayBuffer);
       post({ type: 'chunk', runId: run.runId, index: chunk.index, startSample: chunk.startSample, samples: chunk.samples, computeUs: chunk.computeUs, ...(chunk.stepUs ? { stepUs: chunk.stepUs } : {}) }, transfer);
       // Let credit and stop messages in between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (active === run && (run.stopped || run.generator.done)) {
+    if (runs.get(run.runId) === run && (run.stopped || run.generator.done)) {
       post({ type: 'end', runId: run.runId, guard: { ...run.generator.state.guard }, stopped: run.stopped });
-      active = undefined;
+      runs.delete(run.runId);
     }
   } catch (error) {
     post({ type: 'error', runId: run.runId, error: serialize(error) });
-    if (active === run) active = undefined;
+    runs.delete(run.runId);
   } finally {
     run.running = false;
+    updateExpected();
   }
 }
 
@@ -93,7 +112,7 @@ port.on('message', (message: ToWorker) => {
         case 'load': {
           const began = performance.now();
           const created = await createSessions(message as Extract<ToWorker, { type: 'load' }>);
-          sessions = created.sessions;
+          sessions = new BatchingSessions(created.sessions);
           if (message.frame) frameNetwork = { session: await OrtFrameNetwork.create(message.frame.bytes, message.frame.inputWidth), info: message.frame };
           post({ type: 'loaded', loadMs: performance.now() - began, backend: created.backend, notes: created.notes });
           break;
@@ -101,24 +120,32 @@ port.on('message', (message: ToWorker) => {
         case 'start': {
           if (!sessions) throw new Error('the worker has no model loaded');
           const frames = message.plan.framesFromNetwork ? frameFillerFor(message.plan) : undefined;
-          active = { runId: message.runId, generator: new Generator(sessions, message.model, message.plan, message.settings, frames), credits: message.credits, stopped: false, running: false };
-          await pump();
+          const run: Run = { runId: message.runId, generator: new Generator(sessions, message.model, message.plan, message.settings, frames), credits: message.credits, stopped: false, running: false };
+          runs.set(run.runId, run);
+          updateExpected();
+          await pump(run);
           break;
         }
-        case 'credit':
-          if (active && active.runId === message.runId) {
-            active.credits += message.count;
-            await pump();
+        case 'credit': {
+          const run = runs.get(message.runId);
+          if (run) {
+            run.credits += message.count;
+            updateExpected();
+            await pump(run);
           }
           break;
-        case 'stop':
-          if (active && active.runId === message.runId) {
-            active.stopped = true;
-            if (!active.running) await pump();
+        }
+        case 'stop': {
+          const run = runs.get(message.runId);
+          if (run) {
+            run.stopped = true;
+            updateExpected();
+            if (!run.running) await pump(run);
           }
           break;
+        }
         case 'dispose':
-          active = undefined;
+          runs.clear();
           await sessions?.dispose();
           await frameNetwork?.session.dispose();
           sessions = undefined;
