@@ -12,6 +12,7 @@ import { InterruptedRun, registerTrainCommand } from './commands/train-command.j
 import { registerTrainFramesCommand } from './commands/train-frames-command.js';
 import { registerTrainTextCommand } from './commands/train-text-command.js';
 import { registerPhonesCommand } from './commands/phones-command.js';
+import { registerServeCommand } from './commands/serve-command.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** Build the command tree. Heavy modules (tfjs, onnxruntime) are imported lazily inside actions. */
@@ -44,6 +45,7 @@ export function buildProgram(context: CliContext): Command {
   registerTrainFramesCommand(program, context);
   registerTrainTextCommand(program, context);
   registerPhonesCommand(program, context);
+  registerServeCommand(program, context);
   registerExportCommand(program, context);
   registerEvalCommand(program, context);
   registerTuneCommand(program, context);
