@@ -160,6 +160,8 @@ export async function startServer(options: ServerOptions): Promise<SynthServer> 
         (error: unknown) => send({ type: 'error', id: m.id, code: isSynthError(error) ? error.code : ((error as { code?: string }).code ?? 'E_INTERNAL'), message: (isSynthError(error) ? error.toLine() : String((error as Error).message)).split('\n')[0] as string }),
       );
     });
+    // A client's protocol error (e.g. a message over the size limit) closes only its own connection.
+    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       connections--;
       for (const s of [...sessions.values()]) s.stop();
