@@ -137,7 +137,7 @@ export interface ManifestFrameNetwork {
   training: {
     data: string;
     utterances: string[];
-    devUtterances: string[];
+    validUtterances: string[];
     config: Record<string, unknown>;
     epochsRun: number;
     bestEpoch: number;

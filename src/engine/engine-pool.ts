@@ -3,6 +3,7 @@ import { Engine, type EngineOptions, type RunOptions } from './engine.js';
 import type { AudioChunk, EngineEvent, SynthesisEnd } from './engine-events.js';
 import type { GenerationPlan } from './generation-plan.js';
 import type { GuardCounts } from './generator.js';
+import { retainedChunk } from './retained-chunk.js';
 
 /**
  * Several engines (one worker thread each) that share the streams of one synthesis: with W workers and B
@@ -64,33 +65,22 @@ export class EnginePool {
         pending.delete(chunk.index);
         const parts = entry.parts as AudioChunk[];
         const releases = parts.map((p) => p.retain());
-        let holds = 0;
-        let emitting = true;
-        const finish = (): void => {
-          if (holds === 0 && !emitting) for (const r of releases) r();
-        };
         const first = parts[0] as AudioChunk;
-        const merged: AudioChunk = {
-          index: first.index,
-          startSample: first.startSample,
-          samples: parts.flatMap((p) => p.samples),
-          seed: first.seed,
-          computeUs: Math.max(...parts.map((p) => p.computeUs)),
-          latencyUs: Math.max(...parts.map((p) => p.latencyUs)),
-          retain: () => {
-            holds++;
-            let released = false;
-            return () => {
-              if (released) return;
-              released = true;
-              holds--;
-              finish();
-            };
+        const merged = retainedChunk(
+          {
+            index: first.index,
+            startSample: first.startSample,
+            samples: parts.flatMap((p) => p.samples),
+            seed: first.seed,
+            computeUs: Math.max(...parts.map((p) => p.computeUs)),
+            latencyUs: Math.max(...parts.map((p) => p.latencyUs)),
           },
-        };
-        subscriber.next({ type: 'audio', chunk: merged });
-        emitting = false;
-        finish();
+          () => {
+            for (const r of releases) r();
+          },
+        );
+        subscriber.next({ type: 'audio', chunk: merged.chunk });
+        merged.emitted();
       };
       const onEnd = (share: number, end: SynthesisEnd): void => {
         ends[share] = end;

@@ -7,6 +7,7 @@ import type { AudioChunk, EngineEvent } from './engine-events.js';
 import { generatorModelOf, type GenerationPlan, type GenerationSettings } from './generation-plan.js';
 import { VOICED_SHARPENING } from '../data/features/signal-inputs.js';
 import type { KernelModel } from './kernel/wasm-model-sessions.js';
+import { retainedChunk } from './retained-chunk.js';
 import type { SignalGraphInputs } from './ort-model-sessions.js';
 import type { BackendChoice, FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
 
@@ -172,27 +173,9 @@ export class Engine {
       const send = (m: ToWorker): void => this.worker.postMessage(m);
       subscriber.next({ type: 'start', sampleRateHz: this.manifest.spec.sampleRateHz, lengthSamples: plan.lengthSamples, seedSamples: K, streams, mode: settings.mode, teacherForced: settings.teacherForced });
       const emit = (chunk: Omit<AudioChunk, 'retain'>, onReleased: () => void): void => {
-        let holds = 0;
-        let emitting = true;
-        const done = (): void => {
-          if (holds === 0 && !emitting) onReleased();
-        };
-        const audio: AudioChunk = {
-          ...chunk,
-          retain: () => {
-            holds++;
-            let released = false;
-            return () => {
-              if (released) return;
-              released = true;
-              holds--;
-              done();
-            };
-          },
-        };
-        subscriber.next({ type: 'audio', chunk: audio });
-        emitting = false;
-        done();
+        const held = retainedChunk(chunk, onReleased);
+        subscriber.next({ type: 'audio', chunk: held.chunk });
+        held.emitted();
       };
       if (K > 0) {
         emit({ index: -1, startSample: 0, samples: Array.from({ length: streams }, () => plan.seed.slice()), seed: true, computeUs: 0, latencyUs: 0 }, () => undefined);

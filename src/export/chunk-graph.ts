@@ -51,11 +51,7 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
   const GH = em.gates * hidden;
   const g = new GraphBuilder(`${prefix}body`, prefix);
   const win = g.input(`${prefix}win`, FLOAT, ['B', k]);
-  const state: StateNames = { h: [], c: [] };
-  for (let l = 0; l < layers; l++) {
-    state.h.push(g.input(`${prefix}h${l}`, FLOAT, ['B', hidden]));
-    if (em.spec.cell === 'lstm') state.c.push(g.input(`${prefix}c${l}`, FLOAT, ['B', hidden]));
-  }
+  const state = stateInputs(g, em, prefix);
   const split = (row: string): string[] => (unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 }));
   const cps = split(g.input(`${prefix}cp`, FLOAT, ['UB', GH]));
   const draws = withDraws ? split(g.input(`${prefix}draws`, FLOAT, ['UB', 1])) : [];
@@ -89,23 +85,41 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
       fedBack.push(teacherForced ? (truths[j] as string) : value);
     }
   }
-  const all = g.op('Concat', [win, ...fedBack], { axis: 1 });
-  g.op('Slice', [all, g.int64s([unroll]), g.int64s([unroll + k]), g.int64s([1])], {}, `${prefix}win_out`);
+  finishBody(g, prefix, win, k, fedBack, raw, current, hidden);
+  return g;
+}
+
+/** The state inputs of a Scan body: h (and c for LSTM) of every layer, [B, H] each. */
+function stateInputs(g: GraphBuilder, em: NetworkEmitter, prefix: string): StateNames {
+  const state: StateNames = { h: [], c: [] };
+  for (let l = 0; l < em.spec.layers; l++) {
+    state.h.push(g.input(`${prefix}h${l}`, FLOAT, ['B', em.spec.hidden]));
+    if (em.spec.cell === 'lstm') state.c.push(g.input(`${prefix}c${l}`, FLOAT, ['B', em.spec.hidden]));
+  }
+  return state;
+}
+
+/**
+ * The end of a Scan body: the carried window (its last `width` columns after the samples fed back), the
+ * state, and the iteration's raw values ([U*B, 1], step-major; the guarded samples are clipped once outside).
+ */
+function finishBody(g: GraphBuilder, prefix: string, window: string, width: number, fedBack: readonly string[], raw: readonly string[], current: StateNames, hidden: number): void {
+  const unroll = fedBack.length;
+  const all = g.op('Concat', [window, ...fedBack], { axis: 1 });
+  g.op('Slice', [all, g.int64s([unroll]), g.int64s([unroll + width]), g.int64s([1])], {}, `${prefix}win_out`);
   const carry = (tensor: string, name: string): void => {
-    if (g.produces(tensor) && !raw.includes(tensor)) g.rename(tensor, name);
+    if (g.produces(tensor) && !raw.includes(tensor) && !fedBack.includes(tensor)) g.rename(tensor, name);
     else g.op('Identity', [tensor], {}, name);
   };
   current.h.forEach((h, l) => carry(h, `${prefix}h${l}_out`));
   current.c.forEach((c, l) => carry(c, `${prefix}c${l}_out`));
-  // Only raw values leave the loop ([U*B, 1], step-major); the guarded samples are clipped once outside.
-  g.op('Concat', raw, { axis: 0 }, `${prefix}raw_out`);
-  g.output(`${prefix}win_out`, FLOAT, ['B', k]);
+  g.op('Concat', [...raw], { axis: 0 }, `${prefix}raw_out`);
+  g.output(`${prefix}win_out`, FLOAT, ['B', width]);
   current.h.forEach((_, l) => {
     g.output(`${prefix}h${l}_out`, FLOAT, ['B', hidden]);
     if (current.c[l]) g.output(`${prefix}c${l}_out`, FLOAT, ['B', hidden]);
   });
   g.output(`${prefix}raw_out`, FLOAT, ['UB', 1]);
-  return g;
 }
 
 /**
@@ -113,16 +127,12 @@ function buildBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, w
  * [B, Lh] and each step reads its predictor row and tap columns from the scan inputs.
  */
 function buildHistoryBody(em: NetworkEmitter, unroll: number, teacherForced: boolean, withDraws: boolean, outerHead: OuterHead, prefix: string, layout: ConditioningLayout, history: HistorySettings): GraphBuilder {
-  const { hidden, layers } = em.spec;
+  const { hidden } = em.spec;
   const GH = em.gates * hidden;
   const Lh = history.samples;
   const g = new GraphBuilder(`${prefix}body`, prefix);
   const hist = g.input(`${prefix}win`, FLOAT, ['B', Lh]);
-  const state: StateNames = { h: [], c: [] };
-  for (let l = 0; l < layers; l++) {
-    state.h.push(g.input(`${prefix}h${l}`, FLOAT, ['B', hidden]));
-    if (em.spec.cell === 'lstm') state.c.push(g.input(`${prefix}c${l}`, FLOAT, ['B', hidden]));
-  }
+  const state = stateInputs(g, em, prefix);
   const split = (row: string): string[] => (unroll === 1 ? [row] : g.node('Split', [row], unroll, { axis: 0 }));
   const cps = split(g.input(`${prefix}cp`, FLOAT, ['UB', GH]));
   const draws = withDraws ? split(g.input(`${prefix}draws`, FLOAT, ['UB', 1])) : [];
@@ -148,21 +158,7 @@ function buildHistoryBody(em: NetworkEmitter, unroll: number, teacherForced: boo
     raw.push(step.raw);
     fedBack.push(teacherForced ? (truths[j] as string) : step.fed);
   }
-  const all = g.op('Concat', [hist, ...fedBack], { axis: 1 });
-  g.op('Slice', [all, g.int64s([unroll]), g.int64s([unroll + Lh]), g.int64s([1])], {}, `${prefix}win_out`);
-  const carry = (tensor: string, name: string): void => {
-    if (g.produces(tensor) && !raw.includes(tensor) && !fedBack.includes(tensor)) g.rename(tensor, name);
-    else g.op('Identity', [tensor], {}, name);
-  };
-  current.h.forEach((h, l) => carry(h, `${prefix}h${l}_out`));
-  current.c.forEach((c, l) => carry(c, `${prefix}c${l}_out`));
-  g.op('Concat', raw, { axis: 0 }, `${prefix}raw_out`);
-  g.output(`${prefix}win_out`, FLOAT, ['B', Lh]);
-  current.h.forEach((_, l) => {
-    g.output(`${prefix}h${l}_out`, FLOAT, ['B', hidden]);
-    if (current.c[l]) g.output(`${prefix}c${l}_out`, FLOAT, ['B', hidden]);
-  });
-  g.output(`${prefix}raw_out`, FLOAT, ['UB', 1]);
+  finishBody(g, prefix, hist, Lh, fedBack, raw, current, hidden);
   return g;
 }
 

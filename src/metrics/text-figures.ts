@@ -1,18 +1,9 @@
+import { editDistance } from '../core/edit-distance.js';
 import { pearson } from './pitch-fidelity.js';
 
 /** Silences and pauses of every set the project reads (METRICS.md per_pct leaves them out). */
 const SILENCES = new Set(['sil', 'pau', 'h#', 'epi', 'brth', 'ssil', 'sp', '']);
 
-/** Levenshtein distance between two symbol sequences. */
-export function editDistance(a: readonly string[], b: readonly string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
 
 /** per_pct of METRICS.md: edit distance over the labelled length, silences removed from both, x 100. */
 export function phoneErrorRate(predicted: readonly string[], labelled: readonly string[], silence?: string): { per_pct: number; errors: number; length: number } {

@@ -46,7 +46,7 @@ async function bundleWithFrameNetwork(): Promise<{ dir: string; weights: Map<str
   const mean = Float32Array.from({ length: ACOUSTIC_WIDTH }, (_, c) => c - 10);
   const std = Float32Array.from({ length: ACOUSTIC_WIDTH }, (_, c) => 0.5 + c / 10);
   const result = { spec, weights, targetMean: mean, targetStd: std, epochsRun: 0, bestEpoch: 0, trainLoss: 0, devLoss: null, seconds: 0 };
-  await writeFrameNetwork(dir, readManifestFile(dir), result, 'radio', { data: '', utterances: [], devUtterances: [], config: {}, backend: 'cpu' });
+  await writeFrameNetwork(dir, readManifestFile(dir), result, 'radio', { data: '', utterances: [], validUtterances: [], config: {}, backend: 'cpu' });
   await exportBundle(dir);
   return { dir, weights, mean, std };
 }

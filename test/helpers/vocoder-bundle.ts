@@ -31,7 +31,7 @@ export async function vocoderFixture(): Promise<string> {
   // Frames near ARCTIC's means (c0 about -10.7, log F0 about 0.6): audible, stable speech-like output.
   const mean = Float32Array.from({ length: ACOUSTIC_WIDTH }, (_, c) => (c === 0 ? -10.7 : c === ACOUSTIC_WIDTH - 2 ? 0.6 : c === ACOUSTIC_WIDTH - 1 ? 0.6 : 0));
   const std = new Float32Array(ACOUSTIC_WIDTH).fill(0.3);
-  await writeFrameNetwork(dir, readManifestFile(dir), { spec, weights: initFrameWeights(spec, new Rng(3)), targetMean: mean, targetStd: std, epochsRun: 0, bestEpoch: 0, trainLoss: 0, devLoss: null, seconds: 0 }, 'radio', { data: '', utterances: [], devUtterances: [], config: {}, backend: 'none' });
+  await writeFrameNetwork(dir, readManifestFile(dir), { spec, weights: initFrameWeights(spec, new Rng(3)), targetMean: mean, targetStd: std, epochsRun: 0, bestEpoch: 0, trainLoss: 0, devLoss: null, seconds: 0 }, 'radio', { data: '', utterances: [], validUtterances: [], config: {}, backend: 'none' });
   const rng = new Rng(4);
   await writeTextModels(dir, readManifestFile(dir), {
     phoneSet: 'radio',

@@ -75,21 +75,23 @@ export function registerTrainFramesCommand(program: Command, context: CliContext
       const split = splitByName(corpus.utterances, devFraction);
       const set = PHONE_SETS[manifest.spec.phoneSet];
       const rate = manifest.spec.sampleRateHz;
-      const train = await loadFrameSequences(split.train, set, rate);
-      const dev = await loadFrameSequences(split.dev, set, rate);
-      for (const s of [...train.skipped, ...dev.skipped]) context.stderr.write(`  note: skipped ${s.id}: ${s.reason}\n`);
+      // The last five training utterances pick the epoch; the dev split stays unseen until evaluation.
+      const validRefs = split.train.length > 10 ? split.train.slice(-5) : [];
+      const train = await loadFrameSequences(split.train.slice(0, split.train.length - validRefs.length), set, rate);
+      const valid = await loadFrameSequences(validRefs, set, rate);
+      for (const s of [...train.skipped, ...valid.skipped]) context.stderr.write(`  note: skipped ${s.id}: ${s.reason}\n`);
       const { tf, backend } = await loadTf();
-      context.stderr.write(`training the frame network (${config.spec.hidden} units, convolution over ${convWidth} frames) on ${train.sequences.length} utterance(s), dev ${dev.sequences.length}; backend ${backend}\n`);
-      const result = await trainFrameNetwork(tf, train.sequences, dev.sequences, { ...config, featureWeights }, {
+      context.stderr.write(`training the frame network (${config.spec.hidden} units, convolution over ${convWidth} frames) on ${train.sequences.length} utterance(s), validation ${valid.sequences.length}; backend ${backend}\n`);
+      const result = await trainFrameNetwork(tf, train.sequences, valid.sequences, { ...config, featureWeights }, {
         onEpoch: (e) => {
-          if (e.epoch % 5 === 0 || e.epoch === e.epochs) context.stderr.write(`epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)}${e.devLoss !== null ? ` dev ${e.devLoss.toFixed(4)}` : ''} ${formatDuration(e.seconds)}\n`);
+          if (e.epoch % 5 === 0 || e.epoch === e.epochs) context.stderr.write(`epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)}${e.devLoss !== null ? ` validation ${e.devLoss.toFixed(4)}` : ''} ${formatDuration(e.seconds)}\n`);
         },
       });
       const { writeFrameNetwork } = await import('../../model/frame/frame-bundle-writer.js');
       await writeFrameNetwork(dir, manifest, result, manifest.spec.phoneSet, {
         data: flags.data,
         utterances: train.sequences.map((s) => s.id),
-        devUtterances: dev.sequences.map((s) => s.id),
+        validUtterances: valid.sequences.map((s) => s.id),
         config: { ...config, featureWeights, devFraction },
         backend,
       });
@@ -98,7 +100,7 @@ export function registerTrainFramesCommand(program: Command, context: CliContext
       const unroll = manifest.graphs?.chunk.unroll;
       const exported = await exportBundle(dir, { producerVersion: PACKAGE_VERSION, ...(unroll ? { unroll } : {}) });
       context.stderr.write(
-        `done in ${formatDuration(result.seconds)}: best dev loss ${result.devLoss?.toFixed(4) ?? '-'} at epoch ${result.bestEpoch}; exported ${exported.files.join(', ')} to ${dir}\n`,
+        `done in ${formatDuration(result.seconds)}: best validation loss ${result.devLoss?.toFixed(4) ?? '-'} at epoch ${result.bestEpoch}; exported ${exported.files.join(', ')} to ${dir}\n`,
       );
     });
 }

@@ -1,3 +1,4 @@
+import { editDistance } from '../../core/edit-distance.js';
 import { Rng } from '../../core/rng.js';
 import { alignLexicon, EMPTY } from '../../text/letter-alignment.js';
 import { toRadio, type Dictionary } from '../../text/lexicon.js';
@@ -17,15 +18,6 @@ export interface LtsTrainingResult {
 /** Chunks seen fewer times than this become their most frequent single phone (or nothing). */
 const MIN_CHUNK_COUNT = 20;
 
-function levenshtein(a: readonly string[], b: readonly string[]): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur.push(Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    prev = cur;
-  }
-  return prev[b.length] as number;
-}
 
 /**
  * Train letter-to-sound on a dictionary: words of letters and apostrophes only, a seeded `heldOut` share
@@ -113,7 +105,7 @@ export async function trainLetterToSound(tf: Tf, dictionary: Dictionary, options
   for (const w of held) {
     const ref = toRadio(dictionary[w] as string).phones;
     const hyp = model.pronounce(w).phones;
-    const e = levenshtein(ref, hyp);
+    const e = editDistance(ref, hyp);
     if (e === 0) exact++;
     errors += e;
     total += ref.length;
