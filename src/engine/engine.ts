@@ -19,6 +19,8 @@ export interface EngineOptions {
   intraOpThreads?: number;
   /** The sample loop's runtime (default auto: the WebAssembly kernel where it loads, else onnxruntime). */
   backend?: BackendChoice;
+  /** The kernel's weights: f32 (default, equal to onnxruntime) or int8 (GRU mu-law models: faster, less exact). */
+  kernelWeights?: 'f32' | 'int8';
 }
 
 export interface RunOptions extends Partial<GenerationSettings> {
@@ -106,7 +108,7 @@ export class Engine {
         intraOpThreads: options.intraOpThreads ?? 1,
         ...(signalGraphInputs(manifest) ? { signal: signalGraphInputs(manifest) } : {}),
         backend: options.backend ?? 'auto',
-        kernel: kernelModelOf(manifest),
+        kernel: { ...kernelModelOf(manifest), ...(options.kernelWeights === 'int8' ? { int8: true } : {}) },
         ...(bundle.frameBytes && manifest.frame
           ? { frame: { bytes: bundle.frameBytes, inputWidth: manifest.frame.spec.inputWidth, contextFrames: manifest.frame.contextFrames, phoneSet: manifest.frame.phoneSet } }
           : {}),

@@ -95,3 +95,35 @@ describe('the synthesis kernel against onnxruntime (the reference)', () => {
     });
   }
 });
+
+describe('8-bit weights (optional)', () => {
+  it('pack four rows per lane with per-column scales, and follow the f32 kernel closely (teacher-forced)', async () => {
+    const { packInt8 } = await import('../../src/engine/kernel/wasm-model-sessions.js');
+    const w = Float32Array.from({ length: 8 * 16 }, (_, i) => Math.sin(i) * (1 + (i % 16)));
+    const q = packInt8(w, 8, 16);
+    for (let r = 0; r < 8; r++) {
+      for (let c = 0; c < 16; c++) expect(Math.abs((q.packed[((r >> 2) * 16 + c) * 4 + (r & 3)] as number) * (q.scale[c] as number) - (w[r * 16 + c] as number))).toBeLessThanOrEqual((q.scale[c] as number) / 2 + 1e-6);
+    }
+    const spec = { cell: 'gru', hidden: 32, layers: 1, head: 'mulaw', k: 8, featureSet: 'acoustic', phoneSet: 'radio', sampleRateHz: 16000, levels: 256, preEmphasis: 0.85 } as ModelSpec;
+    const { dir } = await randomBundle(spec, 3, 0.3);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    const model = generatorModelOf(manifest);
+    const stepBytes = readFileSync(join(dir, 'step.onnx'));
+    const f32 = WasmModelSessions.create(stepBytes, kernelModelOf(manifest));
+    const int8 = WasmModelSessions.create(stepBytes, { ...kernelModelOf(manifest), int8: true });
+    const plan = speechLikePlan();
+    const forced: GenerationSettings = { mode: 'chunk', chunkSamples: 1024, firstChunkSamples: 256, streams: 1, temperature: 0, rngSeed: 7, teacherForced: true, voicedSharpening: 1.5 };
+    const [a, b] = [await generate(f32, model, plan, forced), await generate(int8, model, plan, forced)];
+    let worst = 0;
+    let energy = 0;
+    let error = 0;
+    for (let i = 0; i < a.length; i++) {
+      worst = Math.max(worst, Math.abs((a[i] as number) - (b[i] as number)));
+      energy += (a[i] as number) ** 2;
+      error += ((a[i] as number) - (b[i] as number)) ** 2;
+    }
+    // The 8-bit path is not equal to onnxruntime, but close: 30 dB below the signal.
+    expect(10 * Math.log10(energy / error)).toBeGreaterThan(30);
+    expect(worst).toBeGreaterThan(0);
+  });
+});

@@ -21,6 +21,7 @@ interface EvalFlags {
   sharpening?: string;
   onBadUtterance?: string;
   backend?: string;
+  kernelWeights?: string;
   fromText?: boolean;
   prompts?: string;
 }
@@ -70,6 +71,7 @@ export function registerEvalCommand(program: Command, context: CliContext): void
     .option('--json', 'print JSON instead of the table')
     .option('--condition <c>', 'vocoder bundles: phones (frame features predicted from the labels; default) | recording (measured on each recording)')
     .option('--backend <name>', 'wasm (the engine\'s kernel) | ort (onnxruntime); default: wasm where it loads')
+    .option('--kernel-weights <w>', 'f32 (default) | int8 (8-bit recurrent and head weights)')
     .option('--from-text', 'speak each utterance from its prompt text (the bundle\'s text front end) and report per_pct, dur_rmse_ms, dur_corr and mel_dist_dtw_db')
     .option('--prompts <file>', 'with --from-text: festvox prompts (default: DIR/prompts.data)')
     .option('--on-bad-utterance <policy>', 'skip (default: a damaged recording is left out with a note) | stop')
@@ -89,7 +91,8 @@ export function registerEvalCommand(program: Command, context: CliContext): void
       const { evaluateUtterance, averageReports } = await import('../../report/evaluate-utterance.js');
       const corpus = await scanCorpus(flags.data);
       const backend = parseChoice('--backend', flags.backend, ['wasm', 'ort'] as const);
-      const engine = await Engine.load(modelDir, backend ? { backend } : {});
+      const kernelWeights = parseChoice('--kernel-weights', flags.kernelWeights, ['f32', 'int8'] as const);
+      const engine = await Engine.load(modelDir, { ...(backend ? { backend } : {}), ...(kernelWeights ? { kernelWeights } : {}) });
       try {
         const manifest = engine.manifest;
         let refs = corpus.utterances;

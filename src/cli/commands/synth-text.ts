@@ -23,13 +23,14 @@ export async function runTextSynth(flags: SynthFlags, context: CliContext): Prom
   const rngSeed = parseNumberOption('--rng-seed', flags.rngSeed, { integer: true, min: 0, max: 2 ** 32 - 1 }) ?? 1;
   const format = parseChoice('--format', flags.format, ['s16le', 'f32le'] as const);
   const backend = parseChoice('--backend', flags.backend, ['wasm', 'ort'] as const);
+  const kernelWeights = parseChoice('--kernel-weights', flags.kernelWeights, ['f32', 'int8'] as const);
   const outs = flags.out ?? [];
   const { Engine } = await import('../../engine/engine.js');
   const { TextFrontEnd } = await import('../../engine/text-plan.js');
   const { synthesizeText$ } = await import('../../engine/text-synthesis.js');
   const { writeToSink } = await import('../../audio/operators/write-to-sink.js');
   const { paceRealtime } = await import('../../audio/operators/pace-realtime.js');
-  const engine = await Engine.load(flags.model ?? DEFAULT_MODEL_DIR, backend ? { backend } : {});
+  const engine = await Engine.load(flags.model ?? DEFAULT_MODEL_DIR, { ...(backend ? { backend } : {}), ...(kernelWeights ? { kernelWeights } : {}) });
   const progress = new ProgressLine(context.stderr, context.stderrIsTty);
   let frontEnd: import('../../engine/text-plan.js').TextFrontEnd | undefined;
   try {

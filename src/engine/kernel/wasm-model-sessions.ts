@@ -16,6 +16,7 @@ interface SynthesisExports {
   setModel(cell: number, layers: number, hidden: number, window: number, history: number, mulaw: boolean, levels: number, lpcOrder: number, taps: number, slots: number, phones: number, dense: number): void;
   setWeights(w0: number, whh0: number, bhh0: number, w1: number, whh1: number, b1: number, bhh1: number, headW: number, headB: number, table: number, tables: number, wDense: number, bias0: number): void;
   setScratch(ax: number, ah: number, logits: number, cp: number, lastRow: number, lastCp: number): void;
+  setQuantized(on: boolean, whh: number, whhScale: number, whhColSum: number, head: number, headScale: number, headColSum: number, codes: number): void;
   resetCache(streams: number): void;
   run(
     n: number, streams: number, nMax: number, hist: number, state: number, cells: number, features: number, draws: number,
@@ -33,6 +34,40 @@ export interface KernelModel {
   /** mse head: the Gaussian's standard deviation in audio units (sigma times the input scale). */
   sigmaAudio: number;
   signal?: SignalGraphInputs;
+  /** Run the GRU's recurrent product and the mu-law head with 8-bit weights (faster, slightly less exact). */
+  int8?: boolean;
+}
+
+/** A matrix [rows, cols] as 8-bit weights, four rows per 32-bit lane, with per-column scales and sums. */
+export interface Int8Matrix {
+  packed: Int8Array;
+  scale: Float32Array;
+  colSum: Float32Array;
+}
+
+/**
+ * Pack W [rows, cols] (rows a multiple of 4) for the kernel's 8-bit product: per column c a scale
+ * max|W[., c]| / 127 and w8 = round(W / scale); byte ((r / 4) * cols + c) * 4 + r % 4 holds w8[r, c], so one
+ * 32-bit lane holds a column's four consecutive rows; colSum[c] = sum over r of w8[r, c].
+ */
+export function packInt8(w: Float32Array, rows: number, cols: number): Int8Matrix {
+  const scale = new Float32Array(cols);
+  const colSum = new Float32Array(cols);
+  const packed = new Int8Array(rows * cols);
+  for (let c = 0; c < cols; c++) {
+    let max = 0;
+    for (let r = 0; r < rows; r++) max = Math.max(max, Math.abs(w[r * cols + c] as number));
+    const s = max > 0 ? max / 127 : 1;
+    scale[c] = s;
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+      const q = Math.max(-127, Math.min(127, Math.round((w[r * cols + c] as number) / s)));
+      packed[((r >> 2) * cols + c) * 4 + (r & 3)] = q;
+      sum += q;
+    }
+    colSum[c] = sum;
+  }
+  return { packed, scale, colSum };
 }
 
 interface Buffers {
@@ -154,7 +189,24 @@ export class WasmModelSessions implements ModelSessions {
       raw: arena.alloc(nMax * streams),
     };
     const scratch = { ax: arena.alloc(GH), ah: arena.alloc(GH), logits: arena.alloc(Math.max(4, O)), cp: arena.alloc(GH), lastRow: arena.alloc(streams * Math.max(1, F)), lastCp: arena.alloc(streams * GH) };
+    // 8-bit weights: the GRU's recurrent matrix and the mu-law head (H a multiple of 16, as the kernel needs).
+    const int8 = this.model.int8 === true && gru && spec.head === 'mulaw' && H % 16 === 0 && w0h !== undefined;
+    const q = int8 ? { whh: packInt8((w0h as GraphTensor).values, H, GH), head: packInt8(headW.values, H, O) } : undefined;
+    const qPtr = q
+      ? {
+          whh: arena.alloc(q.whh.packed.length / 4), whhScale: arena.alloc(GH), whhSum: arena.alloc(GH),
+          head: arena.alloc(q.head.packed.length / 4), headScale: arena.alloc(O), headSum: arena.alloc(O), codes: arena.alloc(H / 4),
+        }
+      : undefined;
     arena.seal();
+    if (q && qPtr) {
+      new Int8Array(arena.memory.buffer, qPtr.whh, q.whh.packed.length).set(q.whh.packed);
+      arena.f32(qPtr.whhScale, GH).set(q.whh.scale);
+      arena.f32(qPtr.whhSum, GH).set(q.whh.colSum);
+      new Int8Array(arena.memory.buffer, qPtr.head, q.head.packed.length).set(q.head.packed);
+      arena.f32(qPtr.headScale, O).set(q.head.scale);
+      arena.f32(qPtr.headSum, O).set(q.head.colSum);
+    }
     // Copy every weight in after sealing (the views stay valid from now on).
     const fill = (at: number, t: GraphTensor | undefined): void => {
       if (t && at) arena.f32(at, t.values.length).set(t.values);
@@ -176,6 +228,7 @@ export class WasmModelSessions implements ModelSessions {
     k.setModel(CELL_CODE[spec.cell], L, H, spec.k, this.window, spec.head === 'mulaw', spec.levels, order, signal?.pitchTaps ? 3 : 0, slots, phones, dense);
     k.setWeights(ptr.w0, ptr.whh0, ptr.bhh0, ptr.w1, ptr.whh1, ptr.b1, ptr.bhh1, ptr.headW, ptr.headB, ptr.table, ptr.tables, ptr.wDense, ptr.bias0);
     k.setScratch(scratch.ax, scratch.ah, scratch.logits, scratch.cp, scratch.lastRow, scratch.lastCp);
+    k.setQuantized(q !== undefined, qPtr?.whh ?? 0, qPtr?.whhScale ?? 0, qPtr?.whhSum ?? 0, qPtr?.head ?? 0, qPtr?.headScale ?? 0, qPtr?.headSum ?? 0, qPtr?.codes ?? 0);
     k.resetCache(streams);
     this.buffers = buffers;
     return buffers;

@@ -100,6 +100,85 @@ export function setWeights(
   bias0 = conditioningBias;
 }
 
+// ---- 8-bit weights (optional): the GRU's recurrent matrix and the head, per column scaled to int8 ----
+let quantized: bool = false;
+let whhQ: usize = 0;
+let whhScale: usize = 0;
+let whhColSum: usize = 0;
+let headQ: usize = 0;
+let headScale: usize = 0;
+let headColSum: usize = 0;
+/** The activations (a state vector) as unsigned 7-bit codes, [H] bytes. */
+let codes: usize = 0;
+
+/**
+ * Use 8-bit weights for layer 0's recurrent product and the head (GRU models). Weights are packed four rows
+ * per 32-bit lane (see packInt8 in wasm-model-sessions.ts) with one scale per column; activations in [-1, 1]
+ * are coded u = round((x + 1) * 63.5) in [0, 127] (the 7-bit operand of the relaxed dot product), so
+ * x . w = scale * (sum(w8 u) / 63.5 - sum(w8)).
+ */
+export function setQuantized(on: bool, whh: usize, whhS: usize, whhSum: usize, head: usize, headS: usize, headSum: usize, codeBuffer: usize): void {
+  quantized = on;
+  whhQ = whh;
+  whhScale = whhS;
+  whhColSum = whhSum;
+  headQ = head;
+  headScale = headS;
+  headColSum = headSum;
+  codes = codeBuffer;
+}
+
+/** Code x[0..n) (n a multiple of 16) as unsigned 7-bit activations into `out`. */
+function codeActivations(x: usize, n: i32, out: usize): void {
+  const one = f32x4.splat(1);
+  const k = f32x4.splat(63.5);
+  for (let i = 0; i < n; i += 16) {
+    const a = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.add(v128.load(at(x, i)), one), k)));
+    const b = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.add(v128.load(at(x, i + 4)), one), k)));
+    const c = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.add(v128.load(at(x, i + 8)), one), k)));
+    const d = i32x4.trunc_sat_f32x4_s(f32x4.nearest(f32x4.mul(f32x4.add(v128.load(at(x, i + 12)), one), k)));
+    const lo = i16x8.narrow_i32x4_s(a, b);
+    const hi = i16x8.narrow_i32x4_s(c, d);
+    // Saturate to [0, 127]: the 7-bit operand.
+    v128.store(out + <usize>i, i8x16.min_u(i8x16.narrow_i16x8_u(lo, hi), i8x16.splat(127)));
+  }
+}
+
+/** Four lanes of sum(a[j] * b[j]) over each lane's 4 bytes, plus acc (a signed, b in [0, 127]). */
+@inline function dot4(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i32x4.relaxed_dot_i8x16_i7x16_add_s(a, b, acc);
+  const lo = i16x8.extmul_low_i8x16_s(a, b);
+  const hi = i16x8.extmul_high_i8x16_s(a, b);
+  const pairs = i16x8.narrow_i32x4_s(i32x4.extadd_pairwise_i16x8_s(lo), i32x4.extadd_pairwise_i16x8_s(hi));
+  return i32x4.add(acc, i32x4.extadd_pairwise_i16x8_s(pairs));
+}
+
+/** out[c] += x . W[., c] with 8-bit W (packed), x coded in `u` ([rows] bytes, rows a multiple of 4); cols a multiple of 16. */
+function matvecQ8(u: usize, rows: i32, packed: usize, scale: usize, colSum: usize, cols: i32, out: usize): void {
+  const stride = (<usize>cols) << 2;
+  const inv = f32x4.splat(1.0 / 63.5);
+  for (let c = 0; c < cols; c += 16) {
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let a2 = i32x4.splat(0);
+    let a3 = i32x4.splat(0);
+    let wp = packed + ((<usize>c) << 2);
+    for (let r = 0; r < rows; r += 4) {
+      const uv = v128.load32_splat(u + <usize>r);
+      a0 = dot4(v128.load(wp), uv, a0);
+      a1 = dot4(v128.load(wp, 16), uv, a1);
+      a2 = dot4(v128.load(wp, 32), uv, a2);
+      a3 = dot4(v128.load(wp, 48), uv, a3);
+      wp += stride;
+    }
+    const o = at(out, c);
+    v128.store(o, fma(v128.load(o), v128.load(at(scale, c)), f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(a0), inv), v128.load(at(colSum, c)))));
+    v128.store(o, fma(v128.load(o, 16), v128.load(at(scale, c + 4)), f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(a1), inv), v128.load(at(colSum, c + 4)))), 16);
+    v128.store(o, fma(v128.load(o, 32), v128.load(at(scale, c + 8)), f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(a2), inv), v128.load(at(colSum, c + 8)))), 32);
+    v128.store(o, fma(v128.load(o, 48), v128.load(at(scale, c + 12)), f32x4.sub(f32x4.mul(f32x4.convert_i32x4_s(a3), inv), v128.load(at(colSum, c + 12)))), 48);
+  }
+}
+
 /** Scratch: ax, ah [GH]; logits [max(levels, 4)]; cp [GH]; per stream a feature row [F] and its projection [GH]. */
 export function setScratch(axPtr: usize, ahPtr: usize, logitsPtr: usize, cpPtr: usize, lastRowPtr: usize, lastCpPtr: usize): void {
   ax = axPtr;
@@ -234,7 +313,10 @@ function cellStep(a: usize, h: usize, c: usize, whh: usize, bhh: usize): void {
   }
   if (cell == CELL_GRU) {
     copy(ah, bhh, GH);
-    matvecAcc(h, H, whh, GH, ah);
+    if (quantized && whh == whh0) {
+      codeActivations(h, H, codes);
+      matvecQ8(codes, H, whhQ, whhScale, whhColSum, GH, ah);
+    } else matvecAcc(h, H, whh, GH, ah);
     for (let u = 0; u < H; u += 4) {
       const r = sigmoid4(f32x4.add(v128.load(at(a, u)), v128.load(at(ah, u))));
       const z = sigmoid4(f32x4.add(v128.load(at(a, H + u)), v128.load(at(ah, H + u))));
@@ -347,7 +429,10 @@ export function run(
       let value: f32;
       if (mulaw) {
         copy(logits, headB, levels);
-        matvecAcc(top, H, headW, levels, logits);
+        if (quantized) {
+          codeActivations(top, H, codes);
+          matvecQ8(codes, H, headQ, headScale, headColSum, levels, logits);
+        } else matvecAcc(top, H, headW, levels, logits);
         value = mode == 0 ? sampleLevel(inverseTemperature * (taps > 0 || order > 0 ? load<f32>(at(sharp, row)) : 1), load<f32>(at(draws, row))) : meanLevel();
       } else {
         let s: f32 = load<f32>(headB);
