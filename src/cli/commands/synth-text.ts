@@ -99,6 +99,10 @@ export async function runTextSynth(flags: SynthFlags, context: CliContext): Prom
       `synth: ${interrupted ? 'stopped' : 'done'}: ${sentences} sentence(s), ${seconds.toFixed(2)} s of audio to ${sinks.map(({ sink }) => sink.name).join(', ') || 'nowhere'}; ${engine.backend}\n` +
         `  speed    rtf ${(seconds / Math.max(wall, 1e-9)).toFixed(2)}, first audio ${firstAudioMs.toFixed(1)} ms${guessed > 0 ? `; ${guessed} word(s) by letter-to-sound` : ''}\n`,
     );
+    if (sentences === 0 && !interrupted) {
+      const { FormatError } = await import('../../core/errors.js');
+      throw new FormatError({ code: 'E_TEXT_EMPTY', where: flags.textFile ?? '--text', message: 'the text has no words to speak (only punctuation, symbols or letters outside the English alphabet)', hint: 'give English text' });
+    }
     if (interrupted) {
       const { EXIT_CODES } = await import('../../core/errors.js');
       const { InterruptedRun } = await import('./train-command.js');
