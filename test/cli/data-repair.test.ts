@@ -61,6 +61,21 @@ describe('damaged recordings (black box)', () => {
     expect(inside.stderr).toMatch(/the source is never written/);
   });
 
+  it('judges levels within each corpus: a quiet extra corpus (other speakers) is not skipped for being quieter than the main one', async () => {
+    const main = damagedCorpus().root;
+    const quiet = tempDir('synth-quiet-');
+    for (const name of ['q1', 'q2', 'q3']) {
+      const u = writeToneUtterance(quiet, name, PHONES);
+      writeWav(join(quiet, `${name}.wav`), Float32Array.from(u.samples, (v) => v * 0.02));
+    }
+    const out = join(tempDir(), 'model');
+    const run = await runCli(['train', '--data', main, '--add-data', quiet, '--hidden', '8', '--k', '8', '--epochs', '1', '--batch', '2', '--bptt', '50', '--dev-fraction', '0', '--features', 'seed', '--phone-set', 'timit61', '--out', out, '--no-export'], { timeoutMs: 120000 });
+    expect(run.code, run.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.training.utterances.sort()).toEqual(['one', 'q1', 'q2', 'q3', 'three']);
+    expect(manifest.training.skippedUtterances.map((s: { id: string }) => s.id)).toEqual(['two']);
+  });
+
   it('training skips a damaged recording with a note naming it and the kind, and lists it in the manifest; --on-bad-utterance stop stops', async () => {
     const { root } = damagedCorpus();
     const out = join(tempDir(), 'model');

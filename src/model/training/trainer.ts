@@ -151,16 +151,19 @@ export async function train(config: TrainingConfig, options: TrainOptions = {}):
   }
   const chosen = config.utterances.length > 0 ? selectUtterances(corpus, config.utterances) : corpus.utterances;
   const split = splitByName(chosen, config.devFraction);
-  // Further corpora (other speakers) add training utterances only: the dev split stays the main corpus's.
-  for (const dir of config.extraData ?? []) {
-    const extra = await scanCorpus(dir);
-    split.train.push(...extra.utterances.filter((u) => !(config.exclude ?? []).some((prefix) => u.id.startsWith(prefix))));
-  }
-  // Damaged recordings (byte order, clipping, DC, silence, level) are never trained on silently.
+  // Damaged recordings (byte order, clipping, DC, silence, level) are never trained on silently. Each corpus
+  // is screened on its own: a level is judged against its own corpus's median, not another speaker set's.
   const screenedTrain = await screenRecordings(split.train, config.onBadUtterance);
   const screenedDev = await screenRecordings(split.dev, config.onBadUtterance);
   split.train = screenedTrain.usable;
   split.dev = screenedDev.usable;
+  // Further corpora (other speakers) add training utterances only: the dev split stays the main corpus's.
+  for (const dir of config.extraData ?? []) {
+    const extra = await scanCorpus(dir);
+    const screened = await screenRecordings(extra.utterances.filter((u) => !(config.exclude ?? []).some((prefix) => u.id.startsWith(prefix))), config.onBadUtterance);
+    split.train.push(...screened.usable);
+    screenedTrain.skipped.push(...screened.skipped);
+  }
   const loadOptions = {
     sampleRateHz: spec.sampleRateHz,
     phoneSet,
