@@ -3,6 +3,7 @@ import * as vl from 'vega-lite';
 import { frameSnrDb, SEG_FRAME, SEG_SNR_MAX_DB, SEG_SNR_MIN_DB } from '../metrics/fidelity.js';
 import { LogMelAnalyzer, MEL_BANDS, MEL_FRAME, SILENT_MEAN_SQUARE } from '../metrics/spectral-frames.js';
 import { meanSquare } from '../dsp/window.js';
+import { pitchContour } from '../dsp/yin.js';
 
 /** A named signal for the figures. */
 export interface NamedSignal {
@@ -91,6 +92,35 @@ export function spectrogramSpec(signals: readonly NamedSignal[], rateHz: number)
         y: { field: 'band', type: 'ordinal', sort: 'descending', title: 'mel band', axis: { labelExpr: "datum.index % 10 == 0 ? datum.label : ''" } },
         color: { field: 'db', type: 'quantitative', scale: { scheme: 'viridis' }, title: 'dB' },
       },
+    },
+  } as Spec;
+}
+
+/**
+ * F0 contours over the samples after the seed, as the pitch figures see them (the METRICS.md YIN, 5 ms
+ * frames): one point per voiced frame, so voicing errors show as gaps or stray points.
+ */
+export function f0ContourSpec(signals: readonly NamedSignal[], seedSamples: number, rateHz: number): Spec {
+  const rows: Array<{ t: number; f0: number; signal: string }> = [];
+  for (const { name, samples } of signals) {
+    const seed = Math.min(seedSamples, samples.length);
+    const contour = pitchContour(samples.subarray(seed), rateHz);
+    for (let i = 0; i < contour.f0Hz.length; i++) {
+      if (contour.voiced[i] !== 1) continue;
+      rows.push({ t: Math.round(((seed + i * contour.hopSamples) / rateHz) * 1000) / 1000, f0: Math.round((contour.f0Hz[i] as number) * 10) / 10, signal: name });
+    }
+  }
+  return {
+    $schema: SCHEMA,
+    width: 900,
+    height: 200,
+    title: 'F0 contours (voiced frames)',
+    data: { values: rows },
+    mark: { type: 'point', size: 6, filled: true },
+    encoding: {
+      x: { field: 't', type: 'quantitative', title: 'time (s)' },
+      y: { field: 'f0', type: 'quantitative', title: 'F0 (Hz)', scale: { zero: false } },
+      color: { field: 'signal', type: 'nominal', scale: SIGNAL_COLOURS },
     },
   } as Spec;
 }

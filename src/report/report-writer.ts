@@ -5,7 +5,7 @@ import { OutputError, describeSystemError } from '../core/errors.js';
 import type { FidelityReport } from '../metrics/fidelity.js';
 import { floatToS16leBytes } from '../dsp/pcm.js';
 import { wavHeader } from '../audio/wav-file-sink.js';
-import { driftSpec, lossSpec, renderSvg, spectrogramSpec, waveformSpec, type NamedSignal } from './figures.js';
+import { driftSpec, f0ContourSpec, lossSpec, renderSvg, spectrogramSpec, waveformSpec, type NamedSignal } from './figures.js';
 import type { UtteranceEvaluation } from './evaluate-utterance.js';
 
 export const FIGURE_FIELDS: ReadonlyArray<keyof FidelityReport> = ['nmse', 'snr_db', 'seg_snr_db', 'lsd_db', 'mel_dist_db', 'level_err_db', 'drift_horizon', 'nonfinite', 'clipped'];
@@ -32,7 +32,7 @@ export interface UtteranceFiles {
   figures: Record<string, string>;
 }
 
-/** The three signals as WAVs and the four figures as SVG, in `dir`. */
+/** The three signals as WAVs and the figures as SVG, in `dir`. */
 export async function writeUtteranceFiles(dir: string, evaluation: UtteranceEvaluation, rateHz: number, trainLog?: ReadonlyArray<{ step: number; trainLoss: number; devLoss: number | null }>): Promise<UtteranceFiles> {
   ensureDir(dir);
   const signals: NamedSignal[] = [
@@ -52,6 +52,7 @@ export async function writeUtteranceFiles(dir: string, evaluation: UtteranceEval
     'waveform-full': waveformSpec(signals, rateHz),
     'waveform-zoom': waveformSpec(signals, rateHz, { start: zoomStart, end: zoomStart + 800 }),
     spectrograms: spectrogramSpec(signals, rateHz),
+    'f0-contours': f0ContourSpec(signals, seed, rateHz),
     drift: driftSpec(evaluation.truth, signals.slice(1), seed, rateHz),
     ...(trainLog && trainLog.length > 0 ? { loss: lossSpec(trainLog) } : {}),
   };

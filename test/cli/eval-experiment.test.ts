@@ -13,7 +13,7 @@ describe('experiment, eval and tune (black box)', () => {
     const out = join(tempDir(), 'exp');
     const run = await runCli(['experiment', 'overfit', '--data', corpus, '--utterance', 'utt0', '--out', out, '--epochs', '3', '--bptt', '32', '--batch', '4', '--hidden', '16', '--k', '8'], { timeoutMs: 180000 });
     expect(run.code, run.stderr).toBe(0);
-    for (const f of ['truth.wav', 'teacher-forced.wav', 'free-running.wav', 'waveform-full.svg', 'waveform-zoom.svg', 'spectrograms.svg', 'drift.svg', 'loss.svg', 'report.json', 'report.html']) {
+    for (const f of ['truth.wav', 'teacher-forced.wav', 'free-running.wav', 'waveform-full.svg', 'waveform-zoom.svg', 'spectrograms.svg', 'f0-contours.svg', 'drift.svg', 'loss.svg', 'report.json', 'report.html']) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
