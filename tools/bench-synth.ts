@@ -2,7 +2,7 @@
  * npm run bench:synth: speed of the engine on two models, with both backends in the same run: the 2014
  * model (rnn 100, k=40, mse; random weights) and the shipped default model (models/default, speaking from
  * phones): single-stream rtf in chunk mode on the WebAssembly kernel and on onnxruntime (one intra-op
- * thread), step-mode latency, 64 streams on one worker and on two, first_audio_ms, and the synth CLI's RSS
+ * thread; the default model also with 8-bit kernel weights), step-mode latency, 64 streams on one worker and on two, first_audio_ms, and the synth CLI's RSS
  * after 10 minutes of audio; against a same-run baseline, one public step.onnx run per sample from JS.
  * METRICS.md definitions; medians of several runs; ends with a RESULT line.
  */
@@ -128,6 +128,14 @@ for (const m of models) {
   }
   console.log(`  ${m.key}: wasm kernel / onnxruntime = ${round((rtfs[`wasm_${m.key}`] as number) / (rtfs[`ort_${m.key}`] as number), 2)}x`);
 }
+{
+  // The optional 8-bit weights (--kernel-weights int8) on the default model, in the same run.
+  const engine = await Engine.load(DEFAULT_MODEL_DIR, { backend: 'wasm', kernelWeights: 'int8' });
+  const s = await singleStream(engine, 20);
+  rtfs['wasm_int8_default'] = s.rtf;
+  console.log(`the shipped default model, ${engine.backend}, 8-bit weights: single stream, chunk mode (20 s): rtf ${round(s.rtf, 1)}, ${round(1e6 / (s.rtf * RATE))} us/sample; ${round(s.rtf / (rtfs['wasm_default'] as number), 2)}x the f32 kernel, ${round(s.rtf / (rtfs['ort_default'] as number), 2)}x onnxruntime`);
+  await engine.dispose();
+}
 
 const stepP99: Record<string, number> = {};
 for (const backend of ['ort', 'wasm'] as const) {
@@ -191,6 +199,8 @@ console.log(
     rtf_wasm_default: round(rtfs['wasm_default'] as number, 2),
     rtf_ort_default: round(rtfs['ort_default'] as number, 2),
     speedup_default: round((rtfs['wasm_default'] as number) / (rtfs['ort_default'] as number), 2),
+    rtf_wasm_int8_default: round(rtfs['wasm_int8_default'] as number, 2),
+    speedup_int8_default: round((rtfs['wasm_int8_default'] as number) / (rtfs['ort_default'] as number), 2),
     step_latency_us_p99: round(stepP99['ort'] as number, 2),
     step_latency_us_p99_wasm: round(stepP99['wasm'] as number, 2),
     aggregate_rtf_64: round(aggregate[1] as number, 1),

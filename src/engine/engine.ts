@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { Observable, defer, finalize, from, switchMap } from 'rxjs';
+import { Observable, defer, finalize, from, lastValueFrom, switchMap } from 'rxjs';
 import { MismatchError, SynthError, type ErrorCategory } from '../core/errors.js';
 import { RECORDING_FEATURES, usesRecording } from '../data/features/feature-layout.js';
 import { loadBundle, type LoadedBundle } from './bundle-loader.js';
@@ -8,6 +8,7 @@ import { generatorModelOf, type GenerationPlan, type GenerationSettings } from '
 import { VOICED_SHARPENING } from '../data/features/signal-inputs.js';
 import type { KernelModel } from './kernel/wasm-model-sessions.js';
 import { retainedChunk } from './retained-chunk.js';
+import { warmUpPlan } from './warm-up-plan.js';
 import type { SignalGraphInputs } from './ort-model-sessions.js';
 import type { BackendChoice, FromWorker, SerializedError, ToWorker } from './worker/worker-messages.js';
 
@@ -21,6 +22,8 @@ export interface EngineOptions {
   backend?: BackendChoice;
   /** The kernel's weights: f32 (default, equal to onnxruntime) or int8 (GRU mu-law models: faster, less exact). */
   kernelWeights?: 'f32' | 'int8';
+  /** Run a 0.1 s synthesis at load so the first real one starts warm (default true). */
+  warmUp?: boolean;
 }
 
 export interface RunOptions extends Partial<GenerationSettings> {
@@ -105,6 +108,7 @@ export class Engine {
         chunkBytes: bundle.chunkBytes,
         spec: manifest.spec,
         featureWidth: manifest.features.width,
+        unroll: manifest.graphs.chunk.unroll ?? 1,
         intraOpThreads: options.intraOpThreads ?? 1,
         ...(signalGraphInputs(manifest) ? { signal: signalGraphInputs(manifest) } : {}),
         backend: options.backend ?? 'auto',
@@ -118,7 +122,17 @@ export class Engine {
       await worker.terminate();
       throw error;
     });
-    return new Engine(bundle, worker, performance.now() - began, loaded.backend, loaded.notes);
+    const engine = new Engine(bundle, worker, performance.now() - began, loaded.backend, loaded.notes);
+    const warm = options.warmUp === false ? undefined : warmUpPlan(manifest);
+    if (warm) {
+      try {
+        await lastValueFrom(engine.synthesize(warm), { defaultValue: undefined });
+      } catch (error) {
+        await engine.dispose();
+        throw error;
+      }
+    }
+    return engine;
   }
 
   get manifest(): LoadedBundle['manifest'] {

@@ -29,6 +29,22 @@ export interface TextSentencePlan {
  * duration model (ONNX graphs in the bundle, run by onnxruntime), giving timed phone sequences sentence by
  * sentence. Load once (the dictionary takes a few hundred milliseconds); `plan` is fast.
  */
+/** The letter-to-sound network from lts.bin: w1 [inputs, hidden], b1, w2 [hidden, classes], b2, one after the other. */
+export function letterToSoundOf(raw: Uint8Array, entry: { inputs: number; hidden: number; classes: string[] }): LetterToSound {
+  const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const { hidden, classes, inputs } = entry;
+  const sizes = [inputs * hidden, hidden, hidden * classes.length, classes.length];
+  const parts: Float32Array[] = [];
+  let at = 0;
+  for (const size of sizes) {
+    parts.push(values.subarray(at, at + size));
+    at += size;
+  }
+  const [w1, b1, w2, b2] = parts as [Float32Array, Float32Array, Float32Array, Float32Array];
+  const weights: LtsWeights = { hidden, classes, w1, b1, w2, b2 };
+  return new LetterToSound(weights);
+}
+
 export class TextFrontEnd {
   private constructor(
     readonly text: ManifestText,
@@ -56,24 +72,11 @@ export class TextFrontEnd {
     const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
     const duration = await ort.InferenceSession.create(read(text.duration.file), options);
     const pause = await ort.InferenceSession.create(read(text.pause.file), options);
-    let lts: LetterToSound | undefined;
-    if (text.lts) {
-      const raw = read(text.lts.file);
-      const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-      const { hidden, classes, inputs } = text.lts;
-      // w1 [inputs, hidden], b1 [hidden], w2 [hidden, classes], b2 [classes], one after the other.
-      const sizes = [inputs * hidden, hidden, hidden * classes.length, classes.length];
-      const parts: Float32Array[] = [];
-      let at = 0;
-      for (const size of sizes) {
-        parts.push(values.subarray(at, at + size));
-        at += size;
-      }
-      const [w1, b1, w2, b2] = parts as [Float32Array, Float32Array, Float32Array, Float32Array];
-      const weights: LtsWeights = { hidden, classes, w1, b1, w2, b2 };
-      lts = new LetterToSound(weights);
-    }
-    return new TextFrontEnd(text, set, new Lexicon(await loadDictionary()), lts, duration, pause);
+    const lts = text.lts ? letterToSoundOf(read(text.lts.file), text.lts) : undefined;
+    const frontEnd = new TextFrontEnd(text, set, new Lexicon(await loadDictionary()), lts, duration, pause);
+    // One sentence at load (a pause, a word by letter-to-sound): the first real one then starts warm.
+    for (const sentence of frontEnd.normalize('Warm, zorbly up.').sentences) await frontEnd.plan(sentence);
+    return frontEnd;
   }
 
   /** Normalize text into sentences (with warnings for what cannot be read). */

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
+import { ModelError, UsageError } from '../../core/errors.js';
 import type { CliContext } from '../cli-context.js';
 import { parseNumberOption } from '../cli-errors.js';
 import { formatDuration } from '../progress-line.js';
@@ -65,6 +65,13 @@ export function registerTrainTextCommand(program: Command, context: CliContext):
         ltsResult = await trainLetterToSound(tf, dictionary, { epochs: ltsEpochs, seed, onEpoch: (e, loss) => context.stderr.write(`  epoch ${e}/${ltsEpochs} loss ${loss.toFixed(4)}\n`) });
         lts = new LetterToSound(ltsResult.weights);
         context.stderr.write(`letter-to-sound on ${ltsResult.heldOutWords} held-out dictionary words: word accuracy ${ltsResult.wordAccuracyPct.toFixed(1)} %, phone error rate ${ltsResult.perPct.toFixed(2)} % (${formatDuration(ltsResult.seconds)})\n`);
+      } else if (manifest.text?.lts) {
+        // --lts-epochs 0 keeps the bundle's letter-to-sound; the sentences are read with it as before.
+        const { letterToSoundOf } = await import('../../engine/text-plan.js');
+        const ltsPath = join(dir, manifest.text.lts.file);
+        if (!existsSync(ltsPath)) throw new ModelError({ code: 'E_MODEL_MISSING', where: ltsPath, message: 'the manifest names a letter-to-sound model that is not there', hint: 'train it again with --lts-epochs 4' });
+        lts = letterToSoundOf(readFileSync(ltsPath), manifest.text.lts);
+        context.stderr.write(`keeping the bundle's letter-to-sound (${manifest.text.lts.file})\n`);
       }
       const promptMap = new Map(prompts.map((p) => [p.id, p.text]));
       const { loadTextTrainingSentences, trainDurationModel, trainPauseModel } = await import('../../model/text/train-text-models.js');

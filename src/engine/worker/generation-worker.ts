@@ -10,6 +10,7 @@ import { BatchingSessions } from '../batching-sessions.js';
 import type { ModelSessions } from '../model-sessions.js';
 import { OrtModelSessions } from '../ort-model-sessions.js';
 import type { FrameNetworkInfo, FromWorker, SerializedError, ToWorker } from './worker-messages.js';
+import { warmUp } from './warm-up.js';
 
 /**
  * The generation worker: onnxruntime's run() blocks its thread for the whole call, so it runs here. It
@@ -114,6 +115,7 @@ port.on('message', (message: ToWorker) => {
           const created = await createSessions(message as Extract<ToWorker, { type: 'load' }>);
           sessions = new BatchingSessions(created.sessions);
           if (message.frame) frameNetwork = { session: await OrtFrameNetwork.create(message.frame.bytes, message.frame.inputWidth), info: message.frame };
+          await warmUp(created.sessions, { spec: message.spec, featureWidth: message.featureWidth, unroll: message.unroll, ...(message.signal ? { signal: message.signal } : {}) }, frameNetwork ? { session: frameNetwork.session, inputWidth: frameNetwork.info.inputWidth } : undefined);
           post({ type: 'loaded', loadMs: performance.now() - began, backend: created.backend, notes: created.notes });
           break;
         }

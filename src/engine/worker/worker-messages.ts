@@ -14,7 +14,7 @@ export interface FrameNetworkInfo {
 
 /** Messages from the main thread to the generation worker. */
 export type ToWorker =
-  | { type: 'load'; stepBytes: Uint8Array; chunkBytes: Uint8Array; spec: import('../../core/manifest.js').ManifestSpec; featureWidth: number; intraOpThreads: number; signal?: import('../ort-model-sessions.js').SignalGraphInputs; frame?: FrameNetworkInfo; backend: BackendChoice; kernel: import('../kernel/wasm-model-sessions.js').KernelModel }
+  | { type: 'load'; stepBytes: Uint8Array; chunkBytes: Uint8Array; spec: import('../../core/manifest.js').ManifestSpec; featureWidth: number; unroll: number; intraOpThreads: number; signal?: import('../ort-model-sessions.js').SignalGraphInputs; frame?: FrameNetworkInfo; backend: BackendChoice; kernel: import('../kernel/wasm-model-sessions.js').KernelModel }
   | { type: 'start'; runId: number; model: GeneratorModel; plan: GenerationPlan; settings: GenerationSettings; credits: number }
   | { type: 'credit'; runId: number; count: number }
   | { type: 'stop'; runId: number }

@@ -11,6 +11,7 @@ import { normalizeText } from '../../text/normalize.js';
 import { pauseInputs, PAUSE_FEATURES } from '../../text/pause-features.js';
 import { phonetizeSentence, type TextPhone } from '../../text/phonetize.js';
 import type { Tf } from '../tf-backend.js';
+import { mergeMlpEnsemble } from './mlp-ensemble.js';
 
 /** A dense layer of a small network, as the exporter and the runtime read it. */
 export interface MlpLayer {
@@ -146,20 +147,36 @@ async function fitMlp(
   return best.layers;
 }
 
+/** The duration model's shape, chosen on a0041-a0045 (README, "The text front end"). */
+export const DURATION_HIDDEN: readonly [number, number] = [64, 32];
+export const DURATION_WEIGHT_DECAY = 1e-3;
+export const DURATION_ENSEMBLE = 3;
+
 /**
  * The duration model: phone features (duration-features.ts) to log duration, two tanh layers and a linear
  * output, full-batch Adam; every sentence is seen twice, with and without its word knowledge, so the one
- * model serves text and label files. `valid` picks the epoch (keep the dev split out of it).
+ * model serves text and label files. `valid` picks each network's epoch (keep the dev split out of it).
+ * `ensemble` networks from consecutive seeds are averaged (merged into one network): on 40 training
+ * sentences one network's figures vary with its seed by more than any change of features did.
  */
-export async function trainDurationModel(tf: Tf, train: readonly TextTrainingSentence[], valid: readonly TextTrainingSentence[], set: PhoneSet, options: { epochs?: number; seed?: number } = {}): Promise<MlpLayer[]> {
+export async function trainDurationModel(
+  tf: Tf, train: readonly TextTrainingSentence[], valid: readonly TextTrainingSentence[], set: PhoneSet,
+  options: { epochs?: number; seed?: number; hidden?: readonly [number, number]; weightDecay?: number; ensemble?: number } = {},
+): Promise<MlpLayer[]> {
   const inputs = durationInputWidth(set.phones.length);
   const t = rows(train, set, true);
   const v = valid.length > 0 ? rows(valid, set, true) : undefined;
   // Leading and trailing silences are not the speaker's timing: they do not count.
   const weight = (r: ReturnType<typeof rows>): Float32Array => Float32Array.from(r.interior);
-  return fitMlp(tf, inputs, [128, 64, 1], ['tanh', 'tanh', 'linear'], { ...t, weight: weight(t) }, v ? { ...v, weight: weight(v) } : undefined, {
-    epochs: options.epochs ?? 400, learningRate: 3e-3, seed: options.seed ?? 1, loss: 'mse', weightDecay: 1e-4,
-  });
+  const [h1, h2] = options.hidden ?? DURATION_HIDDEN;
+  const seed = options.seed ?? 1;
+  const members: MlpLayer[][] = [];
+  for (let k = 0; k < (options.ensemble ?? DURATION_ENSEMBLE); k++) {
+    members.push(await fitMlp(tf, inputs, [h1, h2, 1], ['tanh', 'tanh', 'linear'], { ...t, weight: weight(t) }, v ? { ...v, weight: weight(v) } : undefined, {
+      epochs: options.epochs ?? 400, learningRate: 3e-3, seed: seed + k, loss: 'mse', weightDecay: options.weightDecay ?? DURATION_WEIGHT_DECAY,
+    }));
+  }
+  return members.length === 1 ? (members[0] as MlpLayer[]) : mergeMlpEnsemble(members);
 }
 
 /** The pause model: logistic regression over the break features (pause-features.ts). */
