@@ -85,7 +85,7 @@ function client(url: string, index: number): Promise<ClientResult> {
 }
 
 const machine = machineInfo();
-const server = await startServer({ host: '127.0.0.1', port: 0, modelDir: DEFAULT_MODEL_DIR, pageDir: fileURLToPath(new URL('../dist/page', import.meta.url)), workers: 2, maxConnections: 1000 });
+const server = await startServer({ host: '127.0.0.1', port: 0, modelDir: DEFAULT_MODEL_DIR, pageDir: fileURLToPath(new URL('../dist/page', import.meta.url)), workers: 2, maxConnections: 1000, engine: { kernelWeights: process.env['BENCH_SERVE_WEIGHTS'] === 'f32' ? 'f32' : 'int8' } });
 console.log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}; server ${server.url}, 2 workers; model ${DEFAULT_MODEL_DIR}`);
 let best = 0;
 let bestLatency = Number.NaN;
@@ -141,7 +141,7 @@ await server.close();
 console.log(
   `RESULT ${JSON.stringify({
     machine,
-    backend: 'synth serve, wasm kernel, 2 workers, dynamic batching',
+    backend: `synth serve, ${server.backend}, 2 workers, dynamic batching`,
     realtime_streams: best,
     chunk_latency_ms_p99: round(bestLatency, 1),
     first_audio_ms: round(bestFirstAudio, 1),

@@ -26,6 +26,8 @@ export interface ServerOptions {
 export interface SynthServer {
   url: string;
   server: Server;
+  /** The sample loop's runtime, as the engines report it. */
+  readonly backend: string;
   /** Streams running now, and connections open. */
   readonly activeStreams: number;
   readonly connections: number;
@@ -178,6 +180,7 @@ export async function startServer(options: ServerOptions): Promise<SynthServer> 
   return {
     url,
     server: http,
+    backend: (engines[0] as Engine).backend,
     get activeStreams() {
       return activeStreams;
     },

@@ -12,6 +12,12 @@ export interface SessionOutput {
   binary(frame: Uint8Array): void;
 }
 
+/**
+ * Samples per chunk of a stream. A worker's streams run as one batch, so a chunk's latency is about the
+ * batch's compute: with many streams per worker, short chunks keep it low (bench:serve measures it).
+ */
+const STREAM_CHUNK_SAMPLES = 512;
+
 /** Default of StartMessage.aheadMs: how far generation may run ahead of playback. */
 export const DEFAULT_AHEAD_MS = 1000;
 
@@ -52,7 +58,7 @@ export class StreamSession {
     if (plan.truth) this.out.binary(encodeAudioFrame(FRAME_TRUTH, this.id, 0, plan.truth));
     const fidelity = plan.truth ? new StreamingFidelity({ truth: plan.truth, seedSamples: plan.seed.length, segments: plan.segments, mode: teacherForced ? 'teacher-forced' : 'free-running', sampleRateHz: rate }) : undefined;
     const options: RunOptions = {
-      chunkSamples: 2048,
+      chunkSamples: STREAM_CHUNK_SAMPLES,
       firstChunkSamples: 256,
       teacherForced,
       ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),

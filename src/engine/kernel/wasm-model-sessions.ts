@@ -115,6 +115,12 @@ export class WasmModelSessions implements ModelSessions {
     this.featureWidth = model.slots * model.phones + model.dense;
   }
 
+  /** Whether the 8-bit path runs: asked for, and a GRU with a mu-law head and H a multiple of 16 (else f32). */
+  get int8(): boolean {
+    const { spec } = this.model;
+    return this.model.int8 === true && spec.cell === 'gru' && spec.head === 'mulaw' && spec.hidden % 16 === 0;
+  }
+
   static create(stepBytes: Uint8Array, model: KernelModel, preferred?: KernelVariant): WasmModelSessions {
     const weights = readGraphWeights(stepBytes);
     const { module, variant } = compileBestWasm(SYNTHESIS_KERNEL_URLS, 'synthesis kernel', preferred);

@@ -60,7 +60,7 @@ async function createSessions(message: Extract<ToWorker, { type: 'load' }>): Pro
   if (message.backend !== 'ort') {
     try {
       const kernel = WasmModelSessions.create(message.stepBytes, message.kernel);
-      return { sessions: kernel, backend: `wasm kernel (${kernel.variant}${message.kernel.int8 ? ', 8-bit weights' : ''})`, notes };
+      return { sessions: kernel, backend: `wasm kernel (${kernel.variant}${kernel.int8 ? ', 8-bit weights' : ''})`, notes };
     } catch (error) {
       if (message.backend === 'wasm') throw error;
       notes.push(`the WebAssembly kernel did not load (${(error as Error).message.split('\n')[0]}); using onnxruntime`);
