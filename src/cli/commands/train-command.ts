@@ -56,7 +56,7 @@ export function addTrainingOptions(command: Command): Command {
     .option('--add-data <dir>', 'another corpus whose utterances are added to the training split (repeat for several; the dev split stays --data\'s)', collect)
     .option('--exclude <prefix>', 'leave out utterances of --add-data corpora whose id starts with this (a held-out speaker, e.g. dr2-marc0/)', collect)
     .option('--dev-fraction <f>', 'fraction of utterances (last by name) kept out as the dev split (default 0.1)')
-    .option('--preset <name>', 'a named setup: 2014 (tanh RNN-100, k=40, one-hot phone, MSE, no clipping) | default (the shipped model\'s recipe) | best-overfit (the best one-utterance setup)')
+    .option('--preset <name>', 'a named setup: 2014 (tanh RNN-100, k=40, one-hot phone, MSE, no clipping) | default (the shipped sample network\'s recipe) | prosody (the previous default: phones and a recording\'s prosody) | best-overfit (the best one-utterance setup)')
     .option('--cell <type>', 'rnn | gru | lstm')
     .option('--hidden <n>', 'hidden units (multiple of 4)')
     .option('--layers <n>', '1 or 2')

@@ -93,10 +93,17 @@ export const TRAINING_PRESETS: Readonly<Record<string, Partial<TrainingConfig>>>
     inputNoise: 0, scheduledSampling: 0, preEmphasis: 0, epochs: 200, devFraction: 0,
   },
   /**
-   * The shipped default model's recipe (see README): a GRU-128 with a mu-law head over the pre-emphasized
-   * signal, conditioned on phones and on F0, voicing and frame energy from the recording.
+   * The shipped default model's sample network (see README): a GRU-128 predicting the mu-law excitation of
+   * the frames' linear predictor, with pitch taps, over the pre-emphasized signal, with LPCNet's noise
+   * injection. The README adds `--add-data` (TIMIT speakers) to it; its frame network and text front end are
+   * trained by train-frames and train-text.
    */
   default: {
+    cell: 'gru', hidden: 128, layers: 1, head: 'mulaw', k: 40, featureSet: 'acoustic', preEmphasis: 0.85, signalNoise: 1.5,
+    batch: 64, steps: 100, learningRate: 1e-3, lrSchedule: 'cosine', warmupSteps: 50, clipNorm: 1, epochs: 30,
+  },
+  /** The previous default (README, "How the previous default was chosen"): phones plus the recording's F0, voicing and energy. */
+  prosody: {
     cell: 'gru', hidden: 128, layers: 1, head: 'mulaw', k: 40, featureSet: 'prosody-energy', preEmphasis: 0.85,
     batch: 64, steps: 100, learningRate: 1e-3, lrSchedule: 'cosine', warmupSteps: 50, clipNorm: 1, epochs: 24,
   },
