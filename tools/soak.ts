@@ -37,6 +37,8 @@ console.log(`${minutes} min to /dev/null (raw PCM): exit ${toNull.code}, ${round
 
 // 100 back-to-back syntheses in one process.
 const engine = await Engine.load(model);
+// The CLI runs above chose their backend the same way (auto), so this names theirs too.
+const backend = engine.backend;
 const rate = engine.manifest.spec.sampleRateHz;
 const prosody = await prosodyExtractorFor(engine.manifest.spec.featureSet, rate);
 const plan = await preparePlan(engine.manifest, { phonesPath: longPhoneFile(dir, 1, rate), seedSamples: 0, ...(prosody ? { prosodyOf: prosody.extract } : {}) });
@@ -51,4 +53,4 @@ for (let i = 0; i < runs; i++) {
 await engine.dispose();
 console.log(`${runs} back-to-back 1 s syntheses in one process: RSS every 10 runs ${rss.map((v) => round(v, 1)).join(', ')} MB (growth ${round((rss[rss.length - 1] as number) - (rss[0] as number), 1)} MB)`);
 rmSync(dir, { recursive: true, force: true });
-console.log(`RESULT ${JSON.stringify({ machine, backend: 'onnxruntime-node cpu', soak_minutes: minutes, rss_mb_start: round(toFile.startMb, 1), rss_mb_peak: round(Math.max(toFile.peakMb, toNull.peakMb), 1), rss_mb_after_10min: round(toFile.endMb, 1), rss_mb_after_10min_devnull: round(toNull.endMb, 1), repeated_runs: runs, repeated_runs_rss_growth_mb: round((rss[rss.length - 1] as number) - (rss[0] as number), 1) })}`);
+console.log(`RESULT ${JSON.stringify({ machine, backend, soak_minutes: minutes, rss_mb_start: round(toFile.startMb, 1), rss_mb_peak: round(Math.max(toFile.peakMb, toNull.peakMb), 1), rss_mb_after_10min: round(toFile.endMb, 1), rss_mb_after_10min_devnull: round(toNull.endMb, 1), repeated_runs: runs, repeated_runs_rss_growth_mb: round((rss[rss.length - 1] as number) - (rss[0] as number), 1) })}`);

@@ -124,8 +124,18 @@ export interface ManifestText {
   training: Record<string, unknown>;
 }
 
+/**
+ * The parameter-name prefix of each member of a frame network ensemble (its weights and graph): '' for a
+ * single network, else 'm1.', 'm2.', ...
+ */
+export function frameMemberPrefixes(spec: { members?: number }): string[] {
+  const n = spec.members ?? 1;
+  return n === 1 ? [''] : Array.from({ length: n }, (_, k) => `m${k + 1}.`);
+}
+
 export interface ManifestFrameNetwork {
-  spec: { inputWidth: number; hidden: number; convChannels: number; convWidth: number; outputWidth: number };
+  /** members: an ensemble of this many networks of this shape, averaged (absent: 1). */
+  spec: { inputWidth: number; hidden: number; convChannels: number; convWidth: number; outputWidth: number; members?: number };
   /** Its inputs are built from labels in this phone set (data/features/frame-inputs.ts). */
   phoneSet: 'timit61' | 'timit39' | 'radio';
   hopSamples: number;

@@ -13,6 +13,7 @@ import { FrameFiller, type FrameNetworkSession } from '../../src/engine/frame-fi
 import { OrtFrameNetwork } from '../../src/engine/ort-frame-network.js';
 import { frameForward, frameParameterShapes, initFrameWeights, type FrameNetworkSpec } from '../../src/model/frame/frame-model.js';
 import { writeFrameNetwork } from '../../src/model/frame/frame-bundle-writer.js';
+import { mergeFrameEnsemble } from '../../src/model/frame/frame-ensemble.js';
 import { loadTf, type Tf } from '../../src/model/tf-backend.js';
 import { randomBundle } from '../helpers/bundles.js';
 
@@ -39,36 +40,42 @@ function track(seed: number): ReturnType<typeof buildPhoneTrack> {
 }
 
 /** A vocoder bundle with a random frame network, exported (frame.onnx included). */
-async function bundleWithFrameNetwork(): Promise<{ dir: string; weights: Map<string, Float32Array>; mean: Float32Array; std: Float32Array }> {
+async function bundleWithFrameNetwork(members = 1): Promise<{ dir: string; spec: FrameNetworkSpec; weights: Map<string, Float32Array>; mean: Float32Array; std: Float32Array }> {
   const { dir } = await randomBundle({ cell: 'gru', hidden: 16, layers: 1, head: 'mulaw', k: 8, featureSet: 'acoustic', phoneSet: 'radio', sampleRateHz: 16000, levels: 256, preEmphasis: 0.85 }, 2, 0.3);
-  const weights = initFrameWeights(spec, new Rng(5));
-  for (const w of weights.values()) for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) + 0.01 * Math.sin(i);
   const mean = Float32Array.from({ length: ACOUSTIC_WIDTH }, (_, c) => c - 10);
   const std = Float32Array.from({ length: ACOUSTIC_WIDTH }, (_, c) => 0.5 + c / 10);
-  const result = { spec, weights, targetMean: mean, targetStd: std, epochsRun: 0, bestEpoch: 0, trainLoss: 0, devLoss: null, seconds: 0 };
+  const trained = Array.from({ length: members }, (_, m) => {
+    const weights = initFrameWeights(spec, new Rng(5 + m));
+    for (const w of weights.values()) for (let i = 0; i < w.length; i++) w[i] = (w[i] as number) + 0.01 * Math.sin(i + m);
+    return { spec, weights, targetMean: mean, targetStd: std, epochsRun: 0, bestEpoch: 0, trainLoss: 0, devLoss: null, seconds: 0 };
+  });
+  const result = mergeFrameEnsemble(trained);
   await writeFrameNetwork(dir, readManifestFile(dir), result, 'radio', { data: '', utterances: [], validUtterances: [], config: {}, backend: 'cpu' });
   await exportBundle(dir);
-  return { dir, weights, mean, std };
+  return { dir, spec: result.spec, weights: result.weights, mean, std };
 }
 
 describe('the frame network', () => {
-  it('frame.onnx equals the tfjs network (z-scores undone) within 1e-4', async () => {
-    const { dir, weights, mean, std } = await bundleWithFrameNetwork();
-    const manifest = readManifestFile(dir);
-    expect(manifest.frame?.graph?.file).toBe('frame.onnx');
-    const t = track(1);
-    const count = acousticFrameCount(t.lengthSamples);
-    const inputs = frameInputs(t, set, ACOUSTIC_HOP_SAMPLES, 0, count);
-    const shapes = new Map(frameParameterShapes(spec).map((p) => [p.name, p.shape]));
-    const variables = new Map([...weights].map(([n, v]) => [n, tf.tensor(v, shapes.get(n))]));
-    const z = frameForward(tf, variables, tf.tensor2d(inputs, [count, spec.inputWidth])).dataSync();
-    const session = await OrtFrameNetwork.create(readFileSync(join(dir, 'frame.onnx')), spec.inputWidth);
-    const out = await session.predict(inputs, count);
-    let worst = 0;
-    for (let i = 0; i < count; i++) for (let c = 0; c < ACOUSTIC_WIDTH; c++) worst = Math.max(worst, Math.abs((out[i * ACOUSTIC_WIDTH + c] as number) - ((z[i * ACOUSTIC_WIDTH + c] as number) * (std[c] as number) + (mean[c] as number))));
-    expect(worst).toBeLessThan(1e-4);
-    await session.dispose();
-  });
+  for (const members of [1, 3]) {
+    it(`frame.onnx equals the tfjs network (z-scores undone) within 1e-4${members > 1 ? `: an ensemble of ${members}, averaged` : ''}`, async () => {
+      const { dir, spec: bundled, weights, mean, std } = await bundleWithFrameNetwork(members);
+      const manifest = readManifestFile(dir);
+      expect(manifest.frame?.graph?.file).toBe('frame.onnx');
+      expect(manifest.frame?.spec.members ?? 1).toBe(members);
+      const t = track(1);
+      const count = acousticFrameCount(t.lengthSamples);
+      const inputs = frameInputs(t, set, ACOUSTIC_HOP_SAMPLES, 0, count);
+      const shapes = new Map(frameParameterShapes(bundled).map((p) => [p.name, p.shape]));
+      const variables = new Map([...weights].map(([n, v]) => [n, tf.tensor(v, shapes.get(n))]));
+      const z = frameForward(tf, variables, tf.tensor2d(inputs, [count, spec.inputWidth])).dataSync();
+      const session = await OrtFrameNetwork.create(readFileSync(join(dir, 'frame.onnx')), spec.inputWidth);
+      const out = await session.predict(inputs, count);
+      let worst = 0;
+      for (let i = 0; i < count; i++) for (let c = 0; c < ACOUSTIC_WIDTH; c++) worst = Math.max(worst, Math.abs((out[i * ACOUSTIC_WIDTH + c] as number) - ((z[i * ACOUSTIC_WIDTH + c] as number) * (std[c] as number) + (mean[c] as number))));
+      expect(worst).toBeLessThan(1e-4);
+      await session.dispose();
+    });
+  }
 
   it('predicted block by block ahead of the loop, the frames equal the whole utterance predicted at once', async () => {
     const { dir } = await bundleWithFrameNetwork();
@@ -97,10 +104,11 @@ describe('the frame network', () => {
 const haveChecker = spawnSync('/usr/bin/python3', ['-c', 'import onnx'], { encoding: 'utf8' }).status === 0;
 
 describe.skipIf(!haveChecker)('vocoder graphs pass the ONNX checker with full shape inference (python3-onnx)', () => {
-  it('step.onnx, chunk.onnx and frame.onnx of every acoustic feature set', async () => {
+  it('step.onnx, chunk.onnx and frame.onnx (single and ensemble) of every acoustic feature set', async () => {
     const files: string[] = [];
     const { dir } = await bundleWithFrameNetwork();
     files.push(join(dir, 'step.onnx'), join(dir, 'chunk.onnx'), join(dir, 'frame.onnx'));
+    files.push(join((await bundleWithFrameNetwork(3)).dir, 'frame.onnx'));
     for (const featureSet of ['acoustic-taps', 'acoustic-plain'] as const) {
       const b = await randomBundle({ cell: 'lstm', hidden: 8, layers: 2, head: 'mulaw', k: 8, featureSet, phoneSet: 'radio', sampleRateHz: 16000, levels: 256, preEmphasis: 0.85 });
       files.push(join(b.dir, 'step.onnx'), join(b.dir, 'chunk.onnx'));

@@ -16,6 +16,7 @@ interface TrainFramesFlags {
   f0Weight?: string;
   seed?: string;
   devFraction?: string;
+  ensemble?: string;
 }
 
 /**
@@ -38,6 +39,7 @@ export function registerTrainFramesCommand(program: Command, context: CliContext
     .option('--weight-decay <l2>', 'L2 penalty on the weights (default 1e-5)')
     .option('--f0-weight <w>', 'loss weight of log F0 and periodicity against the envelope (default 1)')
     .option('--seed <s>', 'initialization and shuffling seed (default 1)')
+    .option('--ensemble <n>', 'train n networks from consecutive seeds and ship their mean, merged into one wider network (default 1)')
     .option('--dev-fraction <f>', 'last fraction of utterances by name held out (default 0.1)')
     .action(async (dir: string, flags: TrainFramesFlags) => {
       const { DEFAULT_FRAME_TRAINING, loadFrameSequences, trainFrameNetwork } = await import('../../model/frame/train-frame-network.js');
@@ -81,18 +83,31 @@ export function registerTrainFramesCommand(program: Command, context: CliContext
       const valid = await loadFrameSequences(validRefs, set, rate);
       for (const s of [...train.skipped, ...valid.skipped]) context.stderr.write(`  note: skipped ${s.id}: ${s.reason}\n`);
       const { tf, backend } = await loadTf();
-      context.stderr.write(`training the frame network (${config.spec.hidden} units, convolution over ${convWidth} frames) on ${train.sequences.length} utterance(s), validation ${valid.sequences.length}; backend ${backend}\n`);
-      const result = await trainFrameNetwork(tf, train.sequences, valid.sequences, { ...config, featureWeights }, {
-        onEpoch: (e) => {
-          if (e.epoch % 5 === 0 || e.epoch === e.epochs) context.stderr.write(`epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)}${e.devLoss !== null ? ` validation ${e.devLoss.toFixed(4)}` : ''} ${formatDuration(e.seconds)}\n`);
-        },
-      });
+      const ensemble = n('--ensemble', flags.ensemble, { min: 1, max: 16, integer: true }) ?? 1;
+      const { frameLoss } = await import('../../model/frame/train-frame-network.js');
+      const { mergeFrameEnsemble } = await import('../../model/frame/frame-ensemble.js');
+      const members = [];
+      for (let k = 0; k < ensemble; k++) {
+        const seed = config.seed + k;
+        const which = ensemble > 1 ? ` ${k + 1} of ${ensemble} (seed ${seed})` : '';
+        context.stderr.write(`training the frame network${which} (${config.spec.hidden} units, convolution over ${convWidth} frames) on ${train.sequences.length} utterance(s), validation ${valid.sequences.length}; backend ${backend}\n`);
+        const member = await trainFrameNetwork(tf, train.sequences, valid.sequences, { ...config, seed, featureWeights }, {
+          onEpoch: (e) => {
+            if (e.epoch % 5 === 0 || e.epoch === e.epochs) context.stderr.write(`epoch ${e.epoch}/${e.epochs} train ${e.trainLoss.toFixed(4)}${e.devLoss !== null ? ` validation ${e.devLoss.toFixed(4)}` : ''} ${formatDuration(e.seconds)}\n`);
+          },
+        });
+        if (ensemble > 1) context.stderr.write(`  member ${k + 1}: best validation loss ${member.devLoss?.toFixed(4) ?? '-'} at epoch ${member.bestEpoch}\n`);
+        members.push(member);
+      }
+      const merged = mergeFrameEnsemble(members);
+      // The ensemble's own losses (the members' mean is what mergeFrameEnsemble can know without the data).
+      const result = ensemble > 1 ? { ...merged, trainLoss: frameLoss(tf, merged, train.sequences, featureWeights) ?? merged.trainLoss, devLoss: frameLoss(tf, merged, valid.sequences, featureWeights) } : merged;
       const { writeFrameNetwork } = await import('../../model/frame/frame-bundle-writer.js');
       await writeFrameNetwork(dir, manifest, result, manifest.spec.phoneSet, {
         data: flags.data,
         utterances: train.sequences.map((s) => s.id),
         validUtterances: valid.sequences.map((s) => s.id),
-        config: { ...config, featureWeights, devFraction },
+        config: { ...config, featureWeights, devFraction, ensemble },
         backend,
       });
       const { exportBundle } = await import('../../export/export-bundle.js');
@@ -100,7 +115,7 @@ export function registerTrainFramesCommand(program: Command, context: CliContext
       const unroll = manifest.graphs?.chunk.unroll;
       const exported = await exportBundle(dir, { producerVersion: PACKAGE_VERSION, ...(unroll ? { unroll } : {}) });
       context.stderr.write(
-        `done in ${formatDuration(result.seconds)}: best validation loss ${result.devLoss?.toFixed(4) ?? '-'} at epoch ${result.bestEpoch}; exported ${exported.files.join(', ')} to ${dir}\n`,
+        `done in ${formatDuration(result.seconds)}: ${ensemble > 1 ? `an ensemble of ${ensemble} networks (${result.spec.hidden} units, ${result.spec.convChannels} channels each), averaged: validation loss ${result.devLoss?.toFixed(4) ?? '-'}` : `best validation loss ${result.devLoss?.toFixed(4) ?? '-'} at epoch ${result.bestEpoch}`}; exported ${exported.files.join(', ')} to ${dir}\n`,
       );
     });
 }

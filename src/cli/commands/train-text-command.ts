@@ -9,6 +9,7 @@ interface TrainTextFlags {
   prompts?: string;
   ltsEpochs?: string;
   durationEpochs?: string;
+  durationEnsemble?: string;
   seed?: string;
 }
 
@@ -26,11 +27,13 @@ export function registerTrainTextCommand(program: Command, context: CliContext):
     .option('--prompts <file>', 'festvox prompts `( id "text" )` (default: DIR/prompts.data, or DIR/etc/txt.done.data)')
     .option('--lts-epochs <n>', 'letter-to-sound training passes (default 4; 0 keeps the bundle\'s)')
     .option('--duration-epochs <n>', 'duration model full-batch steps (default 400)')
+    .option('--duration-ensemble <n>', 'duration networks from consecutive seeds, averaged into one (default 3)')
     .option('--seed <s>', 'seed (default 1)')
     .action(async (dir: string, flags: TrainTextFlags) => {
       const ltsEpochs = parseNumberOption('--lts-epochs', flags.ltsEpochs, { min: 0, max: 100, integer: true }) ?? 4;
       const durationEpochs = parseNumberOption('--duration-epochs', flags.durationEpochs, { min: 1, max: 100000, integer: true }) ?? 400;
       const seed = parseNumberOption('--seed', flags.seed, { integer: true }) ?? 1;
+      const durationEnsemble = parseNumberOption('--duration-ensemble', flags.durationEnsemble, { min: 1, max: 16, integer: true });
       const { existsSync, readFileSync } = await import('node:fs');
       const { join } = await import('node:path');
       const promptsPath = flags.prompts ?? [join(flags.data, 'prompts.data'), join(flags.data, 'etc', 'txt.done.data')].find((p) => existsSync(p));
@@ -74,17 +77,17 @@ export function registerTrainTextCommand(program: Command, context: CliContext):
         context.stderr.write(`keeping the bundle's letter-to-sound (${manifest.text.lts.file})\n`);
       }
       const promptMap = new Map(prompts.map((p) => [p.id, p.text]));
-      const { loadTextTrainingSentences, trainDurationModel, trainPauseModel } = await import('../../model/text/train-text-models.js');
+      const { DURATION_ENSEMBLE, loadTextTrainingSentences, trainDurationModel, trainPauseModel } = await import('../../model/text/train-text-models.js');
       const trainSentences = await loadTextTrainingSentences(promptMap, train, set, lexicon, lts);
       const validSentences = await loadTextTrainingSentences(promptMap, valid, set, lexicon, lts);
-      const duration = await trainDurationModel(tf, trainSentences, validSentences, set, { epochs: durationEpochs, seed });
+      const duration = await trainDurationModel(tf, trainSentences, validSentences, set, { epochs: durationEpochs, seed, ...(durationEnsemble !== undefined ? { ensemble: durationEnsemble } : {}) });
       const pause = await trainPauseModel(tf, [...trainSentences, ...validSentences], { seed });
       const updated = await writeTextModels(dir, manifest, {
         phoneSet: manifest.spec.phoneSet,
         duration,
         pause,
         ...(ltsResult ? { lts: { ...ltsResult, inputs: ltsInputWidth() } } : {}),
-        training: { data: flags.data, prompts: promptsPath, train: train.map((r) => r.id), valid: valid.map((r) => r.id), dev: split.dev.map((r) => r.id), durationEpochs, ltsEpochs, seed, backend },
+        training: { data: flags.data, prompts: promptsPath, train: train.map((r) => r.id), valid: valid.map((r) => r.id), dev: split.dev.map((r) => r.id), durationEpochs, durationEnsemble: durationEnsemble ?? DURATION_ENSEMBLE, ltsEpochs, seed, backend },
       });
       context.stderr.write(`done in ${formatDuration((performance.now() - began) / 1000)}: ${updated.text?.duration.file}, ${updated.text?.pause.file}${updated.text?.lts ? `, ${updated.text.lts.file}` : ''} in ${dir}\n`);
     });

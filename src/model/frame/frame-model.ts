@@ -1,3 +1,4 @@
+import { frameMemberPrefixes } from '../../core/manifest.js';
 import type { Rng } from '../../core/rng.js';
 import type { Tf } from '../tf-backend.js';
 
@@ -17,20 +18,22 @@ export interface FrameNetworkSpec {
   /** Odd: the convolution sees (convWidth - 1) / 2 frames on each side. */
   convWidth: number;
   outputWidth: number;
+  /** An ensemble: this many networks of the shape above whose outputs are averaged (absent: 1). */
+  members?: number;
 }
 
-/** Parameter names and shapes. conv.w is [width, hidden, channels] (tfjs conv1d's layout). */
+/** Parameter names and shapes (each member's, prefixed). conv.w is [width, hidden, channels] (tfjs conv1d's layout). */
 export function frameParameterShapes(spec: FrameNetworkSpec): Array<{ name: string; shape: number[] }> {
-  return [
-    { name: 'd1.w', shape: [spec.inputWidth, spec.hidden] },
-    { name: 'd1.b', shape: [spec.hidden] },
-    { name: 'd2.w', shape: [spec.hidden, spec.hidden] },
-    { name: 'd2.b', shape: [spec.hidden] },
-    { name: 'conv.w', shape: [spec.convWidth, spec.hidden, spec.convChannels] },
-    { name: 'conv.b', shape: [spec.convChannels] },
-    { name: 'out.w', shape: [spec.convChannels, spec.outputWidth] },
-    { name: 'out.b', shape: [spec.outputWidth] },
-  ];
+  return frameMemberPrefixes(spec).flatMap((p) => [
+    { name: `${p}d1.w`, shape: [spec.inputWidth, spec.hidden] },
+    { name: `${p}d1.b`, shape: [spec.hidden] },
+    { name: `${p}d2.w`, shape: [spec.hidden, spec.hidden] },
+    { name: `${p}d2.b`, shape: [spec.hidden] },
+    { name: `${p}conv.w`, shape: [spec.convWidth, spec.hidden, spec.convChannels] },
+    { name: `${p}conv.b`, shape: [spec.convChannels] },
+    { name: `${p}out.w`, shape: [spec.convChannels, spec.outputWidth] },
+    { name: `${p}out.b`, shape: [spec.outputWidth] },
+  ]);
 }
 
 /** Glorot-uniform weights, zero biases; the same seed gives the same weights. */
@@ -50,9 +53,25 @@ export function initFrameWeights(spec: FrameNetworkSpec, rng: Rng): Map<string, 
   return out;
 }
 
-/** The network in tfjs ops on a sequence [T, inputWidth] -> [T, outputWidth] (z-scored). */
+/** The network in tfjs ops on a sequence [T, inputWidth] -> [T, outputWidth] (z-scored); an ensemble gives its members' mean. */
 export function frameForward(tf: Tf, w: ReadonlyMap<string, Variable | import('@tensorflow/tfjs').Tensor>, inputs: Tensor2D, keep = 1): Tensor2D {
-  const get = (name: string): import('@tensorflow/tfjs').Tensor => w.get(name) as import('@tensorflow/tfjs').Tensor;
+  const prefixes = membersOf(w);
+  if (prefixes.length > 1) return tf.div(tf.addN(prefixes.map((p) => memberForward(tf, w, p, inputs, keep))), prefixes.length) as Tensor2D;
+  return memberForward(tf, w, prefixes[0] ?? '', inputs, keep);
+}
+
+/** The member prefixes present in a weight map ('m1.', ... or the single network's ''). */
+function membersOf(w: ReadonlyMap<string, unknown>): string[] {
+  const prefixes = [...w.keys()].filter((n) => /^m\d+\.d1\.w$/.test(n)).map((n) => n.slice(0, n.indexOf('.') + 1));
+  return prefixes.length > 0 ? prefixes.sort((a, b) => Number(a.slice(1, -1)) - Number(b.slice(1, -1))) : [''];
+}
+
+function memberForward(tf: Tf, w: ReadonlyMap<string, Variable | import('@tensorflow/tfjs').Tensor>, prefix: string, inputs: Tensor2D, keep: number): Tensor2D {
+  const get = (name: string): import('@tensorflow/tfjs').Tensor => {
+    const v = w.get(prefix + name);
+    if (!v) throw new RangeError(`the frame network has no weight ${prefix + name}`);
+    return v;
+  };
   let h = tf.tanh(tf.add(tf.matMul(inputs, get('d1.w') as Tensor2D), get('d1.b'))) as Tensor2D;
   if (keep < 1) h = tf.dropout(h, 1 - keep) as Tensor2D;
   h = tf.tanh(tf.add(tf.matMul(h, get('d2.w') as Tensor2D), get('d2.b'))) as Tensor2D;

@@ -95,6 +95,26 @@ export function targetStatistics(sequences: readonly FrameSequence[], width = AC
   return { mean, std };
 }
 
+/** The training loss (weighted mean squared error of the z-scored features, no dropout) of a trained network on sequences, per frame. */
+export function frameLoss(tf: Tf, result: FrameTrainingResult, sequences: readonly FrameSequence[], featureWeights?: readonly number[]): number | null {
+  if (sequences.length === 0) return null;
+  const { spec } = result;
+  const shapes = new Map(frameParameterShapes(spec).map((p) => [p.name, p.shape]));
+  return tf.tidy(() => {
+    const variables = new Map([...result.weights].map(([name, values]) => [name, tf.tensor(values, shapes.get(name))] as const));
+    const weights = tf.tensor1d(Float32Array.from({ length: spec.outputWidth }, (_, c) => featureWeights?.[c] ?? 1));
+    let total = 0;
+    let frames = 0;
+    for (const s of sequences) {
+      const y = tf.div(tf.sub(tf.tensor2d(s.targets, [s.count, spec.outputWidth]), tf.tensor1d(result.targetMean)), tf.tensor1d(result.targetStd));
+      const predicted = frameForward(tf, variables, tf.tensor2d(s.inputs, [s.count, spec.inputWidth]));
+      total += (tf.mean(tf.mul(tf.square(tf.sub(predicted, y)), weights)).dataSync()[0] as number) * s.count;
+      frames += s.count;
+    }
+    return total / frames;
+  });
+}
+
 export interface FrameTrainingCallbacks {
   onEpoch?(info: { epoch: number; epochs: number; trainLoss: number; devLoss: number | null; seconds: number }): void;
 }
