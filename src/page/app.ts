@@ -61,6 +61,10 @@ const state = {
   get contextRate() {
     return state.context?.sampleRate ?? 0;
   },
+  /** Changes when a Play has started its stream. */
+  get playId() {
+    return state.playId;
+  },
   get driftFrames() {
     return state.drift.length;
   },
