@@ -75,6 +75,10 @@ function revive(error: SerializedError): Error {
 export class Engine {
   private runCounter = 0;
   private disposed = false;
+  /** The runs in flight, by run id: one worker listener dispatches to them (a listener per run would trip Node's leak warning past ten concurrent streams). */
+  private readonly runs = new Map<number, { message(m: FromWorker): void; error(e: Error): void }>();
+  /** A worker error outside any run: later runs fail with it. */
+  private failure: Error | undefined;
 
   private constructor(
     readonly bundle: LoadedBundle,
@@ -83,7 +87,15 @@ export class Engine {
     /** Which runtime runs the sample loop (e.g. `wasm kernel (relaxed-simd)`), and why, if it fell back. */
     readonly backend: string,
     readonly backendNotes: readonly string[],
-  ) {}
+  ) {
+    worker.on('message', (m: FromWorker) => {
+      if ('runId' in m && m.runId !== undefined) this.runs.get(m.runId)?.message(m);
+    });
+    worker.on('error', (error: Error) => {
+      this.failure = error;
+      for (const run of [...this.runs.values()]) run.error(error);
+    });
+  }
 
   static async load(bundleDir: string, options: EngineOptions = {}): Promise<Engine> {
     const bundle = loadBundle(bundleDir);
@@ -161,8 +173,8 @@ export class Engine {
    */
   synthesize(plan: GenerationPlan, options: RunOptions = {}): Observable<EngineEvent> {
     return new Observable<EngineEvent>((subscriber) => {
-      if (this.disposed) {
-        subscriber.error(new Error('the engine was disposed'));
+      if (this.disposed || this.failure) {
+        subscriber.error(this.failure ?? new Error('the engine was disposed'));
         return undefined;
       }
       // Without this check a prosody model would run on zeros for F0, voicing and energy: quiet, wrong speech.
@@ -197,7 +209,6 @@ export class Engine {
         emit({ index: -1, startSample: 0, samples: Array.from({ length: streams }, () => plan.seed.slice()), seed: true, computeUs: 0, latencyUs: 0 }, () => undefined);
       }
       const onMessage = (m: FromWorker): void => {
-        if (!('runId' in m) || m.runId !== runId) return;
         if (m.type === 'chunk') {
           if (firstAudioMs < 0) firstAudioMs = performance.now() - began;
           computeSeconds += m.computeUs / 1e6;
@@ -233,11 +244,9 @@ export class Engine {
         subscriber.error(error);
       };
       const cleanup = (): void => {
-        this.worker.off('message', onMessage);
-        this.worker.off('error', onError);
+        this.runs.delete(runId);
       };
-      this.worker.on('message', onMessage);
-      this.worker.on('error', onError);
+      this.runs.set(runId, { message: onMessage, error: onError });
       // The worker reads the recording only to feed it back (teacher forcing): free-running runs do not copy it there.
       const { truth: _unused, ...withoutTruth } = plan;
       send({ type: 'start', runId, model: generatorModelOf(this.manifest), plan: settings.teacherForced ? plan : withoutTruth, settings, credits: maxAhead });

@@ -24,4 +24,24 @@ describe('dynamic batching', () => {
       await engine.dispose();
     }
   });
+
+  it('twenty syntheses at once on one engine all complete, with no listener-leak warning', async () => {
+    const { dir } = await randomBundle(spec, 5, 1);
+    const engine = await Engine.load(dir);
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => {
+      warnings.push(w.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => lastValueFrom(engine.synthesize(tonePlan(3000, 0), { rngSeed: i, chunkSamples: 512 }).pipe(audioChunks(), toArray()))));
+      for (const chunks of runs) expect(signal(chunks)).toHaveLength(3000);
+      // Node reports the warning on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+      await engine.dispose();
+    }
+  });
 });
