@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { ModelError } from '../core/errors.js';
 import type { FrameNetworkSession } from './frame-filler.js';
+import { ortSessionOptions } from './ort-session-options.js';
 
 /** frame.onnx in onnxruntime-node (one intra-op thread: it runs between chunks of the sample loop). */
 export class OrtFrameNetwork implements FrameNetworkSession {
@@ -11,7 +12,7 @@ export class OrtFrameNetwork implements FrameNetworkSession {
 
   static async create(bytes: Uint8Array, inputWidth: number): Promise<OrtFrameNetwork> {
     try {
-      const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+      const session = await ort.InferenceSession.create(bytes, ortSessionOptions());
       return new OrtFrameNetwork(session, inputWidth);
     } catch (error) {
       throw new ModelError({ code: 'E_MODEL_LOAD', message: `onnxruntime cannot load frame.onnx (${String((error as Error).message).split('\n')[0]})`, hint: 're-export the bundle with `synth export DIR`', cause: error });

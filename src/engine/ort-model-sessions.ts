@@ -3,6 +3,7 @@ import * as ort from 'onnxruntime-node';
 import { ModelError } from '../core/errors.js';
 import type { ManifestSpec } from '../core/manifest.js';
 import type { ChunkFeeds, ChunkResult, ModelSessions, StepFeeds, StepResult } from './model-sessions.js';
+import { ortSessionOptions } from './ort-session-options.js';
 
 /** What the graphs of a model with signal features take besides the usual inputs. */
 export interface SignalGraphInputs {
@@ -89,13 +90,7 @@ export class OrtModelSessions implements ModelSessions {
   }
 
   static async create(stepBytes: Uint8Array, chunkBytes: Uint8Array, spec: ManifestSpec, featureWidth: number, options: OrtOptions = {}): Promise<OrtModelSessions> {
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      intraOpNumThreads: options.intraOpThreads ?? 1,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-      logSeverityLevel: 3,
-    };
+    const sessionOptions = ortSessionOptions(options.intraOpThreads ?? 1);
     try {
       // Load through the public API first: it validates the model and reports errors well.
       const step = await publicRunner(stepBytes, sessionOptions);

@@ -13,6 +13,7 @@ import type { NormalizedSentence } from '../text/normalize.js';
 import { normalizeText } from '../text/normalize.js';
 import { pauseInputs, PAUSE_FEATURES } from '../text/pause-features.js';
 import { phonetizeSentence, sentencePhones, type TextPhone } from '../text/phonetize.js';
+import { ortSessionOptions } from './ort-session-options.js';
 import { allocatePredictedFrames, type PreparedPlan } from './prepare-plan.js';
 
 /** A sentence made ready to speak: its timed phones and what was guessed or left out. */
@@ -24,11 +25,6 @@ export interface TextSentencePlan {
   guessed: string[];
 }
 
-/**
- * The text front end of a bundle: normalization, the lexicon with letter-to-sound, the pause model and the
- * duration model (ONNX graphs in the bundle, run by onnxruntime), giving timed phone sequences sentence by
- * sentence. Load once (the dictionary takes a few hundred milliseconds); `plan` is fast.
- */
 /** The letter-to-sound network from lts.bin: w1 [inputs, hidden], b1, w2 [hidden, classes], b2, one after the other. */
 export function letterToSoundOf(raw: Uint8Array, entry: { inputs: number; hidden: number; classes: string[] }): LetterToSound {
   const values = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
@@ -45,6 +41,11 @@ export function letterToSoundOf(raw: Uint8Array, entry: { inputs: number; hidden
   return new LetterToSound(weights);
 }
 
+/**
+ * The text front end of a bundle: normalization, the lexicon with letter-to-sound, the pause model and the
+ * duration model (ONNX graphs in the bundle, run by onnxruntime), giving timed phone sequences sentence by
+ * sentence. Load once (the dictionary takes a few hundred milliseconds); `plan` is fast.
+ */
 export class TextFrontEnd {
   private constructor(
     readonly text: ManifestText,
@@ -69,9 +70,8 @@ export class TextFrontEnd {
         throw new ModelError({ code: 'E_MODEL_MISSING', where: join(dir, file), message: `cannot read the text model (${(error as Error).message})`, hint: 're-run `synth train-text` on the bundle' });
       }
     };
-    const options: ort.InferenceSession.SessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all', logSeverityLevel: 3 };
-    const duration = await ort.InferenceSession.create(read(text.duration.file), options);
-    const pause = await ort.InferenceSession.create(read(text.pause.file), options);
+    const duration = await ort.InferenceSession.create(read(text.duration.file), ortSessionOptions());
+    const pause = await ort.InferenceSession.create(read(text.pause.file), ortSessionOptions());
     const lts = text.lts ? letterToSoundOf(read(text.lts.file), text.lts) : undefined;
     const frontEnd = new TextFrontEnd(text, set, new Lexicon(await loadDictionary()), lts, duration, pause);
     // One sentence at load (a pause, a word by letter-to-sound): the first real one then starts warm.

@@ -37,6 +37,8 @@ const CURRENCY: Readonly<Record<string, [string, string, string, string]>> = {
 };
 const MINOR_BREAKS = new Set([',', ';', ':', '(', ')', '—', '–', '--', '"', '“', '”']);
 const SENTENCE_END = /[.!?]/;
+/** Symbols standing alone, read as a word. */
+const SYMBOL_WORDS = new Map([['%', 'percent'], ['&', 'and'], ['+', 'plus'], ['@', 'at']]);
 
 /** Split into sentences at . ! ? (not after a known abbreviation or an initial), and at blank lines. */
 export function splitSentences(text: string): string[] {
@@ -133,20 +135,9 @@ export function normalizeSentence(sentence: string, isKnownWord: (word: string) 
       continue;
     }
     if (SENTENCE_END.test(raw) && raw.length === 1) continue;
-    if (raw === '%') {
-      words(['percent']);
-      continue;
-    }
-    if (raw === '&') {
-      words(['and']);
-      continue;
-    }
-    if (raw === '+') {
-      words(['plus']);
-      continue;
-    }
-    if (raw === '@') {
-      words(['at']);
+    const symbol = SYMBOL_WORDS.get(raw);
+    if (symbol) {
+      words([symbol]);
       continue;
     }
     if (lower === 'no.' && next && /^\d/.test(next)) {
