@@ -1,5 +1,5 @@
 import { frameCount, meanSquare } from '../dsp/window.js';
-import { LogMelAnalyzer, MEL_BANDS, MEL_FRAME, SILENT_MEAN_SQUARE, SPECTRAL_HOP } from './spectral-frames.js';
+import { LogMelAnalyzer, MEL_BANDS, MEL_FRAME, melFrameDistance, SILENT_MEAN_SQUARE, SPECTRAL_HOP } from './spectral-frames.js';
 
 /** Log-mel frames (dB, MEL_BANDS each) of a whole signal, as mel_dist_db computes them. */
 function logMelFrames(signal: Float32Array, sampleRateHz: number): Float64Array[] {
@@ -23,18 +23,11 @@ export function melDistanceDtwDb(truth: Float32Array, generated: Float32Array, s
   const I = a.length;
   const J = b.length;
   if (I === 0 || J === 0) return Number.NaN;
-  const cost = (i: number, j: number): number => {
-    const x = a[i] as Float64Array;
-    const y = b[j] as Float64Array;
-    let s = 0;
-    for (let m = 0; m < MEL_BANDS; m++) s += ((x[m] as number) - (y[m] as number)) ** 2;
-    return Math.sqrt(s / MEL_BANDS);
-  };
   const C = new Float64Array(I * J);
   const D = new Float64Array(I * J);
   for (let i = 0; i < I; i++) {
     for (let j = 0; j < J; j++) {
-      const c = cost(i, j);
+      const c = melFrameDistance(a[i] as Float64Array, b[j] as Float64Array);
       C[i * J + j] = c;
       let best = i === 0 && j === 0 ? 0 : Number.POSITIVE_INFINITY;
       if (i > 0) best = Math.min(best, D[(i - 1) * J + j] as number);

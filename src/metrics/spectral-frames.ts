@@ -43,10 +43,15 @@ export class LogMelAnalyzer {
   frameDistance(truth: Float32Array, generated: Float32Array, start: number, generatedStart = start): number {
     const a = this.analyze(truth, start, this.melTruth);
     const b = this.analyze(generated, generatedStart, this.melGenerated);
-    let sum = 0;
-    for (let m = 0; m < MEL_BANDS; m++) sum += ((a[m] as number) - (b[m] as number)) ** 2;
-    return Math.sqrt(sum / MEL_BANDS);
+    return melFrameDistance(a, b);
   }
+}
+
+/** RMS over bands of the difference of two log-mel frames (dB): the per-frame cost of both mel distances. */
+export function melFrameDistance(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let m = 0; m < MEL_BANDS; m++) sum += ((a[m] as number) - (b[m] as number)) ** 2;
+  return Math.sqrt(sum / MEL_BANDS);
 }
 
 /** mel_dist_db of METRICS.md: mean over non-silent 400-sample frames (hop 160) of the log-mel RMS difference. */
