@@ -15,21 +15,32 @@ export function phoneErrorRate(predicted: readonly string[], labelled: readonly 
 }
 
 /**
- * dur_rmse_ms and dur_corr of METRICS.md: predicted against labelled durations of the same phones, leaving
- * out a leading and a trailing silence segment.
+ * The durations (ms) the duration figures count: predicted and labelled durations of the same phones,
+ * leaving out a leading and a trailing silence segment (METRICS.md).
  */
-export function durationFigures(predictedS: ArrayLike<number>, labelledS: ArrayLike<number>, phones: readonly string[]): { dur_rmse_ms: number; dur_corr: number; count: number } {
+export function countedDurationsMs(predictedS: ArrayLike<number>, labelledS: ArrayLike<number>, phones: readonly string[]): { predicted: number[]; labelled: number[] } {
   let first = 0;
   let last = phones.length - 1;
   if (SILENCES.has(phones[first] ?? '')) first++;
   if (last >= first && SILENCES.has(phones[last] ?? '')) last--;
-  const a: number[] = [];
-  const b: number[] = [];
+  const predicted: number[] = [];
+  const labelled: number[] = [];
   for (let i = first; i <= last; i++) {
-    a.push(1000 * (predictedS[i] as number));
-    b.push(1000 * (labelledS[i] as number));
+    predicted.push(1000 * (predictedS[i] as number));
+    labelled.push(1000 * (labelledS[i] as number));
   }
+  return { predicted, labelled };
+}
+
+/** dur_rmse_ms and dur_corr of METRICS.md over counted durations (ms), of one utterance or pooled over several. */
+export function durationFiguresMs(predicted: readonly number[], labelled: readonly number[]): { dur_rmse_ms: number; dur_corr: number; count: number } {
   let squared = 0;
-  for (let i = 0; i < a.length; i++) squared += ((a[i] as number) - (b[i] as number)) ** 2;
-  return { dur_rmse_ms: a.length > 0 ? Math.sqrt(squared / a.length) : Number.NaN, dur_corr: pearson(a, b), count: a.length };
+  for (let i = 0; i < predicted.length; i++) squared += ((predicted[i] as number) - (labelled[i] as number)) ** 2;
+  return { dur_rmse_ms: predicted.length > 0 ? Math.sqrt(squared / predicted.length) : Number.NaN, dur_corr: pearson(predicted, labelled), count: predicted.length };
+}
+
+/** dur_rmse_ms and dur_corr of METRICS.md for one utterance: predicted against labelled durations (seconds). */
+export function durationFigures(predictedS: ArrayLike<number>, labelledS: ArrayLike<number>, phones: readonly string[]): { dur_rmse_ms: number; dur_corr: number; count: number } {
+  const counted = countedDurationsMs(predictedS, labelledS, phones);
+  return durationFiguresMs(counted.predicted, counted.labelled);
 }

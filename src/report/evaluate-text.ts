@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { textSentencePlan, type TextFrontEnd } from '../engine/text-plan.js';
 import { labelPhones } from '../text/duration-features.js';
 import { melDistanceDtwDb } from '../metrics/dtw-mel-distance.js';
-import { durationFigures, phoneErrorRate } from '../metrics/text-figures.js';
+import { countedDurationsMs, durationFiguresMs, phoneErrorRate } from '../metrics/text-figures.js';
 import { runToEnd } from './evaluate-utterance.js';
 
 /** The text figures of METRICS.md for one utterance with its prompt. */
@@ -19,7 +19,7 @@ export interface TextEvaluation {
   dur_rmse_ms: number;
   dur_corr: number;
   mel_dist_dtw_db: number;
-  /** Predicted and labelled durations (seconds) of the phones the duration figures count, to pool over utterances. */
+  /** Predicted and labelled durations (ms) of the phones the duration figures count, to pool over utterances. */
   durations: { predicted: number[]; labelled: number[] };
   /** The speech synthesized from the prompt (for reports). */
   signal: Float32Array;
@@ -43,14 +43,14 @@ export async function evaluateTextUtterance(engine: Engine, frontEnd: TextFrontE
   const per = phoneErrorRate(sentence.phones.map((p) => p.phone), labelled.map((s) => s.phone), set.silence);
   const symbols = labelled.map((s) => s.phone);
   const predicted = await frontEnd.durations(labelPhones(symbols));
-  const dur = durationFigures(predicted, labelled.map((s) => (s.endSample - s.startSample) / rate), symbols);
+  const durations = countedDurationsMs(predicted, labelled.map((s) => (s.endSample - s.startSample) / rate), symbols);
+  const dur = durationFiguresMs(durations.predicted, durations.labelled);
   const run = await runToEnd(engine, textSentencePlan(manifest, sentence), { rngSeed: settings.rngSeed, mode: 'chunk', ...(settings.temperature !== undefined ? { temperature: settings.temperature } : {}) });
   const truth = (await readAudioFile(ref.audioPath, { expectedSampleRateHz: rate })).samples;
-  const inner = symbols.map((_, i) => i).filter((i) => !((i === 0 || i === symbols.length - 1) && (symbols[i] === set.silence)));
   return {
     id: ref.id, per_pct: per.per_pct, phoneErrors: per.errors, labelledPhones: per.length, dur_rmse_ms: dur.dur_rmse_ms, dur_corr: dur.dur_corr,
     mel_dist_dtw_db: melDistanceDtwDb(truth, run.samples, rate),
-    durations: { predicted: inner.map((i) => predicted[i] as number), labelled: inner.map((i) => ((labelled[i] as { endSample: number; startSample: number }).endSample - (labelled[i] as { startSample: number }).startSample) / rate) },
+    durations,
     signal: run.samples, truth,
   };
 }

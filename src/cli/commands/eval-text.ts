@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import type { UtteranceRef } from '../../data/corpus/corpus-types.js';
 import type { Engine } from '../../engine/engine.js';
-import { pearson } from '../../metrics/pitch-fidelity.js';
 import type { CliContext } from '../cli-context.js';
 
 const num = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : String(v));
@@ -42,12 +41,12 @@ export async function evaluateTextCommand(
   }
   const errors = rows.reduce((n, r) => n + r.phoneErrors, 0);
   const length = rows.reduce((n, r) => n + r.labelledPhones, 0);
-  const predicted = rows.flatMap((r) => r.durations.predicted.map((d) => 1000 * d));
-  const labelled = rows.flatMap((r) => r.durations.labelled.map((d) => 1000 * d));
+  const { durationFiguresMs } = await import('../../metrics/text-figures.js');
+  const dur = durationFiguresMs(rows.flatMap((r) => r.durations.predicted), rows.flatMap((r) => r.durations.labelled));
   const pooled = {
     per_pct: length > 0 ? (100 * errors) / length : Number.NaN,
-    dur_rmse_ms: Math.sqrt(predicted.reduce((s, p, i) => s + (p - (labelled[i] as number)) ** 2, 0) / Math.max(1, predicted.length)),
-    dur_corr: pearson(predicted, labelled),
+    dur_rmse_ms: dur.dur_rmse_ms,
+    dur_corr: dur.dur_corr,
     mel_dist_dtw_db: rows.reduce((s, r) => s + r.mel_dist_dtw_db, 0) / Math.max(1, rows.length),
   };
   if (options.json) {
