@@ -84,6 +84,12 @@ export class TextFrontEnd {
     return normalizeText(text, (w) => this.lexicon.has(w));
   }
 
+  /** A whole text as one sentence (its sentences' words and breaks in a row), to speak as one stream; undefined when it has no words. */
+  oneSentence(text: string): NormalizedSentence | undefined {
+    const { sentences } = this.normalize(text);
+    return sentences.length > 0 ? { source: text, items: sentences.flatMap((s) => s.items) } : undefined;
+  }
+
   /** One sentence's timed phones: pronunciations, pauses where the pause model says, durations. */
   async plan(sentence: NormalizedSentence): Promise<TextSentencePlan> {
     const phonetized = phonetizeSentence(sentence, this.lexicon, this.lts);

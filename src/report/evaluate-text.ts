@@ -37,9 +37,7 @@ export async function evaluateTextUtterance(engine: Engine, frontEnd: TextFrontE
   const set = getPhoneSet(frontEnd.text.phoneSet) as PhoneSet;
   const labels = await readLabelFile(ref.labelPath, { sampleRateHz: rate });
   const labelled = mapPhonesToSet(labels.segments, set, { path: ref.labelPath }).segments;
-  const normalized = frontEnd.normalize(text);
-  const items = normalized.sentences.flatMap((s) => s.items);
-  const sentence = await frontEnd.plan({ source: text, items });
+  const sentence = await frontEnd.plan(frontEnd.oneSentence(text) ?? { source: text, items: [] });
   const per = phoneErrorRate(sentence.phones.map((p) => p.phone), labelled.map((s) => s.phone), set.silence);
   const symbols = labelled.map((s) => s.phone);
   const predicted = await frontEnd.durations(labelPhones(symbols));

@@ -105,10 +105,9 @@ export async function startServer(options: ServerOptions): Promise<SynthServer> 
     const condition = request.condition;
     if (source.kind === 'text') {
       if (!frontEnd) throw Object.assign(new Error('this model has no text front end'), { code: 'E_NO_TEXT_MODELS' });
-      const normalized = frontEnd.normalize(source.text);
-      if (normalized.sentences.length === 0) throw Object.assign(new Error('the text has no words to speak'), { code: 'E_TEXT_EMPTY' });
-      const items = normalized.sentences.flatMap((s) => s.items);
-      return textSentencePlan(manifest, await frontEnd.plan({ source: source.text, items }));
+      const sentence = frontEnd.oneSentence(source.text);
+      if (!sentence) throw Object.assign(new Error('the text has no words to speak'), { code: 'E_TEXT_EMPTY' });
+      return textSentencePlan(manifest, await frontEnd.plan(sentence));
     }
     if (source.kind === 'demo') {
       if (!demos.includes(source.name)) throw Object.assign(new Error(`no demo "${source.name}"; the demos are ${demos.join(', ') || 'none'}`), { code: 'E_DEMO' });
