@@ -1,16 +1,8 @@
+import type { DenseLayer } from '../core/dense-layer.js';
 import { FLOAT, GraphBuilder } from './onnx-graph-builder.js';
 
-/** A dense layer as the text models' trainers write it. */
-export interface MlpGraphLayer {
-  w: Float32Array;
-  b: Float32Array;
-  inputs: number;
-  outputs: number;
-  activation: 'tanh' | 'sigmoid' | 'linear';
-}
-
 /** A small feed-forward network as an ONNX graph: `input` [N, inputs] -> `output` [N, outputs]. */
-export function buildMlpGraph(name: string, layers: readonly MlpGraphLayer[], input = 'inputs', output = 'outputs'): GraphBuilder {
+export function buildMlpGraph(name: string, layers: readonly DenseLayer[], input = 'inputs', output = 'outputs'): GraphBuilder {
   const g = new GraphBuilder(name, `${name[0]}_`);
   const first = layers[0];
   const last = layers[layers.length - 1];
@@ -30,7 +22,7 @@ export function buildMlpGraph(name: string, layers: readonly MlpGraphLayer[], in
 }
 
 /** The same network in plain TypeScript (the reference the graph is tested against). */
-export function runMlp(layers: readonly MlpGraphLayer[], x: Float32Array, rows: number): Float32Array {
+export function runMlp(layers: readonly DenseLayer[], x: Float32Array, rows: number): Float32Array {
   let h = x;
   for (const layer of layers) {
     const out = new Float32Array(rows * layer.outputs);

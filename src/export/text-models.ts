@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
+import type { DenseLayer } from '../core/dense-layer.js';
 import type { ManifestGraph, ManifestText, ModelManifest } from '../core/manifest.js';
-
-type MlpLayer = MlpGraphLayer;
 
 /** A trained letter-to-sound model as the writer stores it. */
 export interface LtsModelData {
@@ -13,7 +12,7 @@ export interface LtsModelData {
   perPct: number;
   heldOutWords: number;
 }
-import { buildMlpGraph, type MlpGraphLayer } from './mlp-graph.js';
+import { buildMlpGraph } from './mlp-graph.js';
 import { encodeModel, OPSET } from './onnx-graph-builder.js';
 
 export const DURATION_FILE = 'duration.onnx';
@@ -22,11 +21,11 @@ export const LTS_FILE = 'lts.bin';
 /** Pauses that open and close a spoken sentence (ARCTIC's are longer: they are the recording's silence). */
 const EDGE_PAUSES_S: [number, number] = [0.15, 0.25];
 
-async function writeGraph(dir: string, file: string, layers: readonly MlpLayer[], doc: string): Promise<ManifestGraph & { inputWidth: number }> {
+async function writeGraph(dir: string, file: string, layers: readonly DenseLayer[], doc: string): Promise<ManifestGraph & { inputWidth: number }> {
   const graph = buildMlpGraph(file.replace('.onnx', ''), layers);
   const bytes = encodeModel(graph, '', doc);
   await writeFileAtomic(join(dir, file), bytes);
-  return { file, opset: OPSET, ...graph.signature, nodesPerSample: 0, sha256: createHash('sha256').update(bytes).digest('hex'), inputWidth: (layers[0] as MlpLayer).inputs };
+  return { file, opset: OPSET, ...graph.signature, nodesPerSample: 0, sha256: createHash('sha256').update(bytes).digest('hex'), inputWidth: (layers[0] as DenseLayer).inputs };
 }
 
 /**
@@ -37,7 +36,7 @@ async function writeGraph(dir: string, file: string, layers: readonly MlpLayer[]
 export async function writeTextModels(
   dir: string,
   manifest: ModelManifest,
-  models: { phoneSet: ManifestText['phoneSet']; duration: readonly MlpLayer[]; pause: readonly MlpLayer[]; lts?: LtsModelData; training: Record<string, unknown> },
+  models: { phoneSet: ManifestText['phoneSet']; duration: readonly DenseLayer[]; pause: readonly DenseLayer[]; lts?: LtsModelData; training: Record<string, unknown> },
 ): Promise<ModelManifest> {
   const duration = await writeGraph(dir, DURATION_FILE, models.duration, 'duration model: phone features to log(duration / 80 ms)');
   const pause = await writeGraph(dir, PAUSE_FILE, models.pause, 'pause model: break features to the probability of a pause');

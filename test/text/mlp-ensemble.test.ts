@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { mergeMlpEnsemble } from '../../src/model/text/mlp-ensemble.js';
-import type { MlpLayer } from '../../src/model/text/train-text-models.js';
+import type { DenseLayer } from '../../src/core/dense-layer.js';
 
-function randomMlp(rng: Rng, sizes: readonly number[]): MlpLayer[] {
+function randomMlp(rng: Rng, sizes: readonly number[]): DenseLayer[] {
   return sizes.slice(1).map((outputs, i) => {
     const inputs = sizes[i] as number;
     return {
@@ -16,7 +16,7 @@ function randomMlp(rng: Rng, sizes: readonly number[]): MlpLayer[] {
   });
 }
 
-function forward(layers: readonly MlpLayer[], x: Float32Array): Float32Array {
+function forward(layers: readonly DenseLayer[], x: Float32Array): Float32Array {
   let h = x;
   for (const l of layers) {
     const o = new Float32Array(l.outputs);

@@ -1,4 +1,4 @@
-import type { MlpLayer } from './train-text-models.js';
+import type { DenseLayer } from '../../core/dense-layer.js';
 
 /**
  * Several networks of the same shape (dense layers, one linear output) as one wider network whose output is
@@ -6,7 +6,7 @@ import type { MlpLayer } from './train-text-models.js';
  * bias divided by the count. The exporter and the runtime see an ordinary MLP, so an ensemble costs nothing
  * new at run time. Pure.
  */
-export function mergeMlpEnsemble(members: ReadonlyArray<readonly MlpLayer[]>): MlpLayer[] {
+export function mergeMlpEnsemble(members: ReadonlyArray<readonly DenseLayer[]>): DenseLayer[] {
   const first = members[0];
   if (!first || first.length === 0) throw new RangeError('an ensemble needs at least one network');
   const n = members.length;
@@ -23,7 +23,7 @@ export function mergeMlpEnsemble(members: ReadonlyArray<readonly MlpLayer[]>): M
     const w = new Float32Array(inputs * outputs);
     const b = new Float32Array(outputs);
     members.forEach((m, k) => {
-      const layer = m[li] as MlpLayer;
+      const layer = m[li] as DenseLayer;
       const rowBase = li === 0 ? 0 : k * layer.inputs;
       const colBase = li === last ? 0 : k * layer.outputs;
       const scale = li === last ? 1 / n : 1;

@@ -1,3 +1,4 @@
+import type { DenseLayer } from '../../core/dense-layer.js';
 import { Rng } from '../../core/rng.js';
 import type { UtteranceRef } from '../../data/corpus/corpus-types.js';
 import { readLabelFile } from '../../data/labels/read-labels.js';
@@ -14,14 +15,6 @@ import type { Tf } from '../tf-backend.js';
 import { mergeMlpEnsemble } from './mlp-ensemble.js';
 
 /** A dense layer of a small network, as the exporter and the runtime read it. */
-export interface MlpLayer {
-  /** [inputs, outputs], row-major. */
-  w: Float32Array;
-  b: Float32Array;
-  inputs: number;
-  outputs: number;
-  activation: 'tanh' | 'sigmoid' | 'linear';
-}
 
 /** One labelled training sentence: its phones with what the text says about them, their durations, its pauses. */
 export interface TextTrainingSentence {
@@ -89,9 +82,9 @@ function rows(sentences: readonly TextTrainingSentence[], set: PhoneSet, both: b
 }
 
 async function fitMlp(
-  tf: Tf, inputs: number, sizes: readonly number[], activations: readonly MlpLayer['activation'][], train: { x: Float32Array; y: Float32Array; count: number; weight?: Float32Array },
+  tf: Tf, inputs: number, sizes: readonly number[], activations: readonly DenseLayer['activation'][], train: { x: Float32Array; y: Float32Array; count: number; weight?: Float32Array },
   valid: { x: Float32Array; y: Float32Array; count: number; weight?: Float32Array } | undefined, options: { epochs: number; learningRate: number; seed: number; loss: 'mse' | 'logistic'; weightDecay: number },
-): Promise<MlpLayer[]> {
+): Promise<DenseLayer[]> {
   const rng = new Rng(options.seed);
   let width = inputs;
   const vars = sizes.map((size) => {
@@ -119,11 +112,11 @@ async function fitMlp(
       return tf.div(tf.sum(weighted), data.weight ? Math.max(1e-6, data.weight.reduce((a, b) => a + b, 0)) : data.count) as import('@tensorflow/tfjs').Scalar;
     });
   const optimizer = tf.train.adam(options.learningRate);
-  let best = { loss: Number.POSITIVE_INFINITY, layers: [] as MlpLayer[] };
-  const snapshot = (): MlpLayer[] => {
+  let best = { loss: Number.POSITIVE_INFINITY, layers: [] as DenseLayer[] };
+  const snapshot = (): DenseLayer[] => {
     let w = inputs;
     return vars.map((v, l) => {
-      const layer: MlpLayer = { w: v.w.dataSync().slice() as Float32Array, b: v.b.dataSync().slice() as Float32Array, inputs: w, outputs: sizes[l] as number, activation: activations[l] as MlpLayer['activation'] };
+      const layer: DenseLayer = { w: v.w.dataSync().slice() as Float32Array, b: v.b.dataSync().slice() as Float32Array, inputs: w, outputs: sizes[l] as number, activation: activations[l] as DenseLayer['activation'] };
       w = sizes[l] as number;
       return layer;
     });
@@ -162,7 +155,7 @@ export const DURATION_ENSEMBLE = 3;
 export async function trainDurationModel(
   tf: Tf, train: readonly TextTrainingSentence[], valid: readonly TextTrainingSentence[], set: PhoneSet,
   options: { epochs?: number; seed?: number; hidden?: readonly [number, number]; weightDecay?: number; ensemble?: number } = {},
-): Promise<MlpLayer[]> {
+): Promise<DenseLayer[]> {
   const inputs = durationInputWidth(set.phones.length);
   const t = rows(train, set, true);
   const v = valid.length > 0 ? rows(valid, set, true) : undefined;
@@ -170,17 +163,17 @@ export async function trainDurationModel(
   const weight = (r: ReturnType<typeof rows>): Float32Array => Float32Array.from(r.interior);
   const [h1, h2] = options.hidden ?? DURATION_HIDDEN;
   const seed = options.seed ?? 1;
-  const members: MlpLayer[][] = [];
+  const members: DenseLayer[][] = [];
   for (let k = 0; k < (options.ensemble ?? DURATION_ENSEMBLE); k++) {
     members.push(await fitMlp(tf, inputs, [h1, h2, 1], ['tanh', 'tanh', 'linear'], { ...t, weight: weight(t) }, v ? { ...v, weight: weight(v) } : undefined, {
       epochs: options.epochs ?? 400, learningRate: 3e-3, seed: seed + k, loss: 'mse', weightDecay: options.weightDecay ?? DURATION_WEIGHT_DECAY,
     }));
   }
-  return members.length === 1 ? (members[0] as MlpLayer[]) : mergeMlpEnsemble(members);
+  return members.length === 1 ? (members[0] as DenseLayer[]) : mergeMlpEnsemble(members);
 }
 
 /** The pause model: logistic regression over the break features (pause-features.ts). */
-export async function trainPauseModel(tf: Tf, train: readonly TextTrainingSentence[], options: { epochs?: number; seed?: number } = {}): Promise<MlpLayer[]> {
+export async function trainPauseModel(tf: Tf, train: readonly TextTrainingSentence[], options: { epochs?: number; seed?: number } = {}): Promise<DenseLayer[]> {
   const F = PAUSE_FEATURES.length;
   const xs: number[] = [];
   const ys: number[] = [];
