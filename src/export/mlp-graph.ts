@@ -1,4 +1,4 @@
-import type { DenseLayer } from '../core/dense-layer.js';
+import type { DenseLayer } from '../core/text-network-weights.js';
 import { FLOAT, GraphBuilder } from './onnx-graph-builder.js';
 
 /** A small feed-forward network as an ONNX graph: `input` [N, inputs] -> `output` [N, outputs]. */

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../core/atomic-write.js';
-import type { DenseLayer } from '../core/dense-layer.js';
+import type { DenseLayer, LtsWeights } from '../core/text-network-weights.js';
 import type { ManifestGraph, ManifestText, ModelManifest } from '../core/manifest.js';
 
 /** A trained letter-to-sound model as the writer stores it. */
 export interface LtsModelData {
-  weights: { hidden: number; classes: string[]; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array };
+  weights: LtsWeights;
   inputs: number;
   wordAccuracyPct: number;
   perPct: number;

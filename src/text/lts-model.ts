@@ -1,3 +1,4 @@
+import type { LtsWeights } from '../core/text-network-weights.js';
 import type { Pronunciation } from './lexicon.js';
 
 /**
@@ -10,15 +11,7 @@ export const LTS_ALPHABET = "abcdefghijklmnopqrstuvwxyz'#";
 /** The boundary symbol around a word. */
 export const BOUNDARY = '#';
 
-export interface LtsWeights {
-  hidden: number;
-  classes: string[];
-  /** [inputs, hidden], [hidden], [hidden, classes], [classes]. */
-  w1: Float32Array;
-  b1: Float32Array;
-  w2: Float32Array;
-  b2: Float32Array;
-}
+export type { LtsWeights };
 
 export function ltsInputWidth(): number {
   return (2 * LTS_WINDOW + 1) * LTS_ALPHABET.length;

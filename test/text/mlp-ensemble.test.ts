@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { mergeMlpEnsemble } from '../../src/model/text/mlp-ensemble.js';
-import type { DenseLayer } from '../../src/core/dense-layer.js';
+import type { DenseLayer } from '../../src/core/text-network-weights.js';
 
 function randomMlp(rng: Rng, sizes: readonly number[]): DenseLayer[] {
   return sizes.slice(1).map((outputs, i) => {

@@ -1,4 +1,4 @@
-import type { DenseLayer } from '../../core/dense-layer.js';
+import type { DenseLayer } from '../../core/text-network-weights.js';
 
 /**
  * Several networks of the same shape (dense layers, one linear output) as one wider network whose output is

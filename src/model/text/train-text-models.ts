@@ -1,4 +1,4 @@
-import type { DenseLayer } from '../../core/dense-layer.js';
+import type { DenseLayer } from '../../core/text-network-weights.js';
 import { Rng } from '../../core/rng.js';
 import type { UtteranceRef } from '../../data/corpus/corpus-types.js';
 import { readLabelFile } from '../../data/labels/read-labels.js';
