@@ -34,6 +34,7 @@ export class StreamSession {
   private playedSamples = 0;
   private readonly aheadSamples: number;
   private releasedAt = 0;
+  /** Chunk latencies so far, kept sorted: each chunk's stats read their p99 without sorting the whole stream's again. */
   private readonly chunkLatencies: number[] = [];
   private ended = false;
   private readonly began = performance.now();
@@ -91,7 +92,7 @@ export class StreamSession {
     const samples = chunk.samples[0] as Float32Array;
     const now = performance.now();
     if (!chunk.seed) {
-      this.chunkLatencies.push(now - this.releasedAt);
+      insertSorted(this.chunkLatencies, now - this.releasedAt);
       if (this.firstAudioMs < 0) this.firstAudioMs = now - this.began;
     }
     this.out.binary(encodeAudioFrame(FRAME_GENERATED, this.id, chunk.startSample, samples));
@@ -99,7 +100,7 @@ export class StreamSession {
     fidelity?.push(samples, chunk.startSample);
     if (!chunk.seed) {
       const audioSeconds = this.sentSamples / this.engine.manifest.spec.sampleRateHz;
-      const sorted = [...this.chunkLatencies].sort((a, b) => a - b);
+      const sorted = this.chunkLatencies;
       this.out.json({
         type: 'stats', id: this.id, audioSeconds, rtf: audioSeconds / ((now - this.began) / 1000),
         chunkLatencyMs: sorted[Math.min(sorted.length - 1, Math.floor(0.99 * sorted.length))] as number, firstAudioMs: this.firstAudioMs,
@@ -136,4 +137,16 @@ export class StreamSession {
     this.out.json(message);
     this.onEnd();
   }
+}
+
+/** Insert `value` into ascending `sorted` (binary search for the place, then one move). */
+function insertSorted(sorted: number[], value: number): void {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= value) lo = mid + 1;
+    else hi = mid;
+  }
+  sorted.splice(lo, 0, value);
 }
