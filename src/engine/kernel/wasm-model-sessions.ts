@@ -196,7 +196,7 @@ export class WasmModelSessions implements ModelSessions {
     };
     const scratch = { ax: arena.alloc(GH), ah: arena.alloc(GH), logits: arena.alloc(Math.max(4, O)), cp: arena.alloc(GH), lastRow: arena.alloc(streams * Math.max(1, F)), lastCp: arena.alloc(streams * GH) };
     // 8-bit weights: the GRU's recurrent matrix and the mu-law head (H a multiple of 16, as the kernel needs).
-    const int8 = this.model.int8 === true && gru && spec.head === 'mulaw' && H % 16 === 0 && w0h !== undefined;
+    const int8 = this.int8 && w0h !== undefined;
     const q = int8 ? { whh: packInt8((w0h as GraphTensor).values, H, GH), head: packInt8(headW.values, H, O) } : undefined;
     const qPtr = q
       ? {
