@@ -9,6 +9,7 @@ import { DEFAULT_MODEL_DIR } from '../default-model.js';
 import { ProgressLine } from '../progress-line.js';
 import { InterruptedRun } from './train-command.js';
 import { openSinks } from '../open-sinks.js';
+import { closeSinksNow, runUntilSignal } from '../run-until-signal.js';
 import { formatSummary, round, roundAll, statusLine } from '../synthesis-summary.js';
 
 export interface SynthFlags {
@@ -227,34 +228,12 @@ export async function runSynth(flags: SynthFlags, context: CliContext): Promise<
       subscriptions.push(shared$.connect());
     });
 
-    let interruptedBy: NodeJS.Signals | undefined;
-    const stopAll = (): void => {
+    const { outcome, signal: interruptedBy } = await runUntilSignal(finished, context, sinks, () => {
       for (const s of subscriptions) s.unsubscribe();
-    };
-    const signalled = new Promise<'signal'>((resolve) => {
-      const unregister = context.onSignal((signal) => {
-        interruptedBy = signal;
-        unregister();
-        resolve('signal');
-      });
-      void finished.finally(unregister).catch(() => undefined);
     });
-    let outcome: 'done' | 'gone' | 'signal';
-    try {
-      outcome = await Promise.race([finished, signalled]);
-    } catch (error) {
-      stopAll();
-      for (const { sink } of sinks) (sink as { abort?: () => void }).abort?.();
-      throw error;
-    }
-    stopAll();
     progress.clear();
-    for (const { sink } of sinks) {
-      if (outcome === 'done') continue; // writeToSink closed them
-      const wav = sink as { closeSync?: () => void };
-      if (wav.closeSync) wav.closeSync();
-      else await sink.close();
-    }
+    // On 'done' writeToSink closed them.
+    if (outcome !== 'done') await closeSinksNow(sinks);
 
     // Summary over what was produced.
     const producedUntil = end ? plan.lengthSamples : Math.max(plan.seed.length, Math.round((latest?.audioSeconds ?? 0) * rate) + plan.seed.length);

@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-context.js';
 import { parseChoice, parseNumberOption } from '../cli-errors.js';
 import { DEFAULT_MODEL_DIR } from '../default-model.js';
 import { openSinks } from '../open-sinks.js';
+import { closeSinksNow, runUntilSignal } from '../run-until-signal.js';
 import { ProgressLine } from '../progress-line.js';
 import { textSentences } from '../text-input.js';
 import type { SynthFlags } from './synth-command.js';
@@ -52,7 +53,7 @@ export async function runTextSynth(flags: SynthFlags, context: CliContext): Prom
     });
     if (flags.realtime) run$ = run$.pipe(paceRealtime({ sampleRateHz: rate }));
     const subscriptions: Subscription[] = [];
-    const finished = new Promise<void>((resolve, reject) => {
+    const finished = new Promise<'done'>((resolve, reject) => {
       const counted$ = run$.pipe(
         filter((e) => {
           if (e.type === 'audio' && !e.chunk.seed) {
@@ -66,33 +67,13 @@ export async function runTextSynth(flags: SynthFlags, context: CliContext): Prom
       // The text run is cold: one subscription, the sinks in a chain (each passes the events on).
       let chain = counted$;
       for (const { sink } of sinks) chain = chain.pipe(writeToSink(sink));
-      subscriptions.push(chain.subscribe({ error: reject, complete: resolve }));
+      subscriptions.push(chain.subscribe({ error: reject, complete: () => resolve('done') }));
     });
-    let interrupted: NodeJS.Signals | undefined;
-    const signalled = new Promise<void>((resolve) => {
-      const unregister = context.onSignal((signal) => {
-        interrupted = signal;
-        unregister();
-        resolve();
-      });
-      void finished.finally(unregister).catch(() => undefined);
-    });
-    try {
-      await Promise.race([finished, signalled]);
-    } catch (error) {
+    const { signal: interrupted } = await runUntilSignal(finished, context, sinks, () => {
       for (const s of subscriptions) s.unsubscribe();
-      for (const { sink } of sinks) (sink as { abort?: () => void }).abort?.();
-      throw error;
-    }
-    for (const s of subscriptions) s.unsubscribe();
+    });
     progress.clear();
-    if (interrupted) {
-      for (const { sink } of sinks) {
-        const wav = sink as { closeSync?: () => void };
-        if (wav.closeSync) wav.closeSync();
-        else await sink.close();
-      }
-    }
+    if (interrupted) await closeSinksNow(sinks);
     const wall = (performance.now() - began) / 1000;
     const seconds = audioSamples / rate;
     context.stderr.write(
